@@ -1,0 +1,637 @@
+//! Events: the eight tagged types, unknown types and untyped objects, decoded zero-copy.
+
+use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::field::Field;
+use crate::number::{parse_f64, parse_u64};
+use crate::read;
+use crate::scan::Scanner;
+use crate::str::JsonStr;
+use crate::value::{RawValue, ValueKind};
+
+/// The type tag of an event, as a plain enum (C-friendly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `thinking_delta`: a streamed piece of model reasoning.
+    ThinkingDelta,
+    /// `text_delta`: a streamed piece of the answer.
+    TextDelta,
+    /// `thinking`: a complete reasoning block.
+    Thinking,
+    /// `text`: a complete answer block.
+    Text,
+    /// `user_input`: what the user typed.
+    UserInput,
+    /// `tool_call`: the model calls a tool.
+    ToolCall,
+    /// `tool_result`: what the tool returned.
+    ToolResult,
+    /// `stop`: the end of a turn, with token usage.
+    Stop,
+    /// A `type` this library does not know.
+    Unknown,
+    /// No `type`, and the fields do not identify one.
+    Untyped,
+}
+
+impl EventType {
+    /// The eight known types in wire order, with their tags.
+    pub const KNOWN: [(&'static str, EventType); 8] = [
+        ("thinking_delta", EventType::ThinkingDelta),
+        ("text_delta", EventType::TextDelta),
+        ("thinking", EventType::Thinking),
+        ("text", EventType::Text),
+        ("user_input", EventType::UserInput),
+        ("tool_call", EventType::ToolCall),
+        ("tool_result", EventType::ToolResult),
+        ("stop", EventType::Stop),
+    ];
+
+    /// The wire tag (`"text_delta"`, …); `None` for `Unknown` and `Untyped`.
+    pub fn as_str(self) -> Option<&'static str> {
+        Self::KNOWN
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map(|(name, _)| *name)
+    }
+
+    fn from_tag(tag: JsonStr<'_>) -> Option<EventType> {
+        Self::KNOWN
+            .iter()
+            .find(|(name, _)| tag.eq_str(name))
+            .map(|(_, t)| *t)
+    }
+}
+
+/// A `tool_call` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolCall<'a> {
+    /// The call's arguments: an object of arbitrary JSON values.
+    pub arguments: RawValue<'a>,
+    /// The id that links the call to its result.
+    pub call_id: JsonStr<'a>,
+    /// The tool's name.
+    pub name: JsonStr<'a>,
+}
+
+/// Where to lazily resolve a page screenshot attached to a tool result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageAttachment<'a> {
+    /// The attachment's name.
+    pub attachment_name: JsonStr<'a>,
+    /// The source document id.
+    pub source_id: JsonStr<'a>,
+}
+
+/// A `tool_result` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolResult<'a> {
+    /// The id of the call this answers.
+    pub call_id: JsonStr<'a>,
+    /// The tool's name.
+    pub name: JsonStr<'a>,
+    /// What the tool returned: any JSON value.
+    pub result: RawValue<'a>,
+    /// Optional page screenshot coordinates.
+    pub image_attachment: Field<ImageAttachment<'a>>,
+}
+
+/// Token usage of a turn, from a `stop` event. Every field is optional.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Usage<'a> {
+    /// Turn duration in milliseconds.
+    pub duration_ms: Field<f64>,
+    /// Input tokens.
+    pub total_input_tokens: Field<u64>,
+    /// Output tokens.
+    pub total_output_tokens: Field<u64>,
+    /// Agent turns.
+    pub turns: Field<u64>,
+    /// The whole `usage` object, unknown members included.
+    pub raw: RawValue<'a>,
+}
+
+/// A validated array of strings, walked without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrList<'a> {
+    raw: RawValue<'a>,
+}
+
+impl<'a> StrList<'a> {
+    /// The strings, in order.
+    pub fn iter(&self) -> impl Iterator<Item = JsonStr<'a>> + 'a {
+        self.raw.items().filter_map(|v| v.as_str())
+    }
+
+    /// The array as written.
+    pub fn raw(&self) -> RawValue<'a> {
+        self.raw
+    }
+}
+
+/// A `stop` event: the end of a turn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stop<'a> {
+    /// The error message, or `None` for `null`.
+    pub error: Option<JsonStr<'a>>,
+    /// Whether the turn failed.
+    pub is_error: bool,
+    /// Token usage.
+    pub usage: Usage<'a>,
+    /// Indexes skipped during the turn (newer API versions).
+    pub skipped_index_ids: Field<StrList<'a>>,
+}
+
+/// What an event holds, by type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EventBody<'a> {
+    /// `thinking_delta`
+    ThinkingDelta {
+        /// The text.
+        content: JsonStr<'a>,
+    },
+    /// `text_delta`
+    TextDelta {
+        /// The text.
+        content: JsonStr<'a>,
+    },
+    /// `thinking`
+    Thinking {
+        /// The text.
+        content: JsonStr<'a>,
+    },
+    /// `text`
+    Text {
+        /// The text.
+        content: JsonStr<'a>,
+    },
+    /// `user_input`
+    UserInput {
+        /// The text.
+        content: JsonStr<'a>,
+    },
+    /// `tool_call`
+    ToolCall(ToolCall<'a>),
+    /// `tool_result`
+    ToolResult(ToolResult<'a>),
+    /// `stop`
+    Stop(Stop<'a>),
+    /// A `type` this library does not know; the whole object is in [`Event::raw`].
+    Unknown {
+        /// The `type` value as sent.
+        type_name: JsonStr<'a>,
+    },
+    /// No `type` and no unambiguous fields; the whole object is in [`Event::raw`].
+    Untyped,
+}
+
+/// One event of the session, borrowed from the input.
+///
+/// ```
+/// # fn main() -> Result<(), lcsession_core::Error> {
+/// use lcsession_core::{EventBody, EventType};
+/// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[
+///   {"type":"text_delta","content":"Hel"},
+///   {"type":"citation","doc":"d-7"},
+///   {"call_id":"c1","name":"search","arguments":{}}]}"#;
+/// let session = lcsession_core::parse(doc)?;
+/// let kinds: Vec<EventType> = session.events().map(|e| e.event_type()).collect();
+/// assert_eq!(kinds, [EventType::TextDelta, EventType::Unknown, EventType::ToolCall]);
+/// let unknown = session.events().nth(1).unwrap();
+/// assert!(matches!(unknown.body, EventBody::Unknown { type_name } if type_name == "citation"));
+/// assert_eq!(unknown.raw.get("doc").unwrap().as_str().unwrap(), "d-7");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event<'a> {
+    /// Zero-based position in `events`.
+    pub index: usize,
+    /// True when the object had no `type` and the type was inferred from its fields.
+    pub inferred: bool,
+    /// The typed content.
+    pub body: EventBody<'a>,
+    /// The whole event object as written, unknown fields included.
+    pub raw: RawValue<'a>,
+}
+
+impl<'a> Event<'a> {
+    /// The event's type tag.
+    pub fn event_type(&self) -> EventType {
+        match self.body {
+            EventBody::ThinkingDelta { .. } => EventType::ThinkingDelta,
+            EventBody::TextDelta { .. } => EventType::TextDelta,
+            EventBody::Thinking { .. } => EventType::Thinking,
+            EventBody::Text { .. } => EventType::Text,
+            EventBody::UserInput { .. } => EventType::UserInput,
+            EventBody::ToolCall(_) => EventType::ToolCall,
+            EventBody::ToolResult(_) => EventType::ToolResult,
+            EventBody::Stop(_) => EventType::Stop,
+            EventBody::Unknown { .. } => EventType::Unknown,
+            EventBody::Untyped => EventType::Untyped,
+        }
+    }
+
+    /// The `content` of the five text-bearing types.
+    pub fn content(&self) -> Option<JsonStr<'a>> {
+        match self.body {
+            EventBody::ThinkingDelta { content }
+            | EventBody::TextDelta { content }
+            | EventBody::Thinking { content }
+            | EventBody::Text { content }
+            | EventBody::UserInput { content } => Some(content),
+            _ => None,
+        }
+    }
+
+    /// The call, for `tool_call` events.
+    pub fn tool_call(&self) -> Option<&ToolCall<'a>> {
+        match &self.body {
+            EventBody::ToolCall(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The result, for `tool_result` events.
+    pub fn tool_result(&self) -> Option<&ToolResult<'a>> {
+        match &self.body {
+            EventBody::ToolResult(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The stop, for `stop` events.
+    pub fn stop(&self) -> Option<&Stop<'a>> {
+        match &self.body {
+            EventBody::Stop(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A captured member value: strings keep their escape flag from the scan.
+#[derive(Clone, Copy)]
+enum Slot<'a> {
+    Str(JsonStr<'a>, RawValue<'a>),
+    Other(RawValue<'a>),
+}
+
+impl<'a> Slot<'a> {
+    fn raw(&self) -> RawValue<'a> {
+        match self {
+            Slot::Str(_, r) | Slot::Other(r) => *r,
+        }
+    }
+
+    fn str(&self) -> Option<JsonStr<'a>> {
+        match self {
+            Slot::Str(s, _) => Some(*s),
+            Slot::Other(_) => None,
+        }
+    }
+}
+
+/// Known event member names; a slot each.
+const KEYS: [&str; 11] = [
+    "type",
+    "content",
+    "arguments",
+    "call_id",
+    "name",
+    "result",
+    "image_attachment",
+    "error",
+    "is_error",
+    "usage",
+    "skipped_index_ids",
+];
+const TYPE: usize = 0;
+const CONTENT: usize = 1;
+const ARGUMENTS: usize = 2;
+const CALL_ID: usize = 3;
+const NAME: usize = 4;
+const RESULT: usize = 5;
+const IMAGE: usize = 6;
+const ERROR: usize = 7;
+const IS_ERROR: usize = 8;
+const USAGE: usize = 9;
+const SKIPPED: usize = 10;
+
+fn key_index(key: JsonStr<'_>) -> Option<usize> {
+    match key.as_str() {
+        Some(k) => KEYS.iter().position(|name| *name == k),
+        None => KEYS.iter().position(|name| key.eq_str(name)),
+    }
+}
+
+/// The captured members of one event object.
+struct Slots<'a> {
+    slots: [Option<Slot<'a>>; KEYS.len()],
+    index: usize,
+    raw: RawValue<'a>,
+}
+
+/// Decodes the event object at the scanner. `depth` counts the containers around it.
+pub(crate) fn decode_event<'a>(
+    sc: &mut Scanner<'a>,
+    index: usize,
+    depth: u16,
+) -> Result<Event<'a>, Error> {
+    if sc.peek_value()? != b'{' {
+        return Err(sc.error(ErrorKind::WrongType {
+            at: Location::event(index, ""),
+            expected: JsonType::Object,
+        }));
+    }
+    let start = sc.offset();
+    sc.object_start(depth + 1)?;
+    let mut slots: [Option<Slot<'a>>; KEYS.len()] = [None; KEYS.len()];
+    let mut first = true;
+    while let Some(key) = sc.next_key(&mut first)? {
+        let Some(k) = key_index(key) else {
+            sc.skip_value(depth + 1)?;
+            continue;
+        };
+        let Some(slot) = slots.get_mut(k) else {
+            continue;
+        };
+        if slot.is_some() {
+            return Err(sc.error(ErrorKind::DuplicateField(Location::event(
+                index,
+                KEYS.get(k).copied().unwrap_or(""),
+            ))));
+        }
+        *slot = Some(if sc.peek_value()? == b'"' {
+            let at = sc.offset();
+            let s = sc.string()?;
+            let raw_text = sc.text_between(at, sc.offset());
+            Slot::Str(s, RawValue::new(raw_text, at))
+        } else {
+            Slot::Other(sc.skip_value(depth + 1)?)
+        });
+    }
+    let raw = RawValue::new(sc.text_between(start, sc.offset()), start);
+    Slots { slots, index, raw }.into_event()
+}
+
+impl<'a> Slots<'a> {
+    fn get(&self, k: usize) -> Option<Slot<'a>> {
+        self.slots.get(k).copied().flatten()
+    }
+
+    fn at(&self, k: usize) -> Location {
+        Location::event(self.index, KEYS.get(k).copied().unwrap_or(""))
+    }
+
+    fn missing(&self, k: usize) -> Error {
+        Error::new(
+            ErrorKind::MissingField(self.at(k)),
+            self.raw.offset() + self.raw.as_raw_str().len().saturating_sub(1),
+        )
+    }
+
+    fn wrong(&self, at: Location, value: RawValue<'_>, expected: JsonType) -> Error {
+        Error::new(ErrorKind::WrongType { at, expected }, value.offset())
+    }
+
+    fn string(&self, k: usize) -> Result<JsonStr<'a>, Error> {
+        let slot = self.get(k).ok_or_else(|| self.missing(k))?;
+        slot.str()
+            .ok_or_else(|| self.wrong(self.at(k), slot.raw(), JsonType::String))
+    }
+
+    fn value(&self, k: usize) -> Result<RawValue<'a>, Error> {
+        self.get(k).map(|s| s.raw()).ok_or_else(|| self.missing(k))
+    }
+
+    fn object(&self, k: usize) -> Result<RawValue<'a>, Error> {
+        let v = self.value(k)?;
+        if v.kind() == ValueKind::Object {
+            Ok(v)
+        } else {
+            Err(self.wrong(self.at(k), v, JsonType::Object))
+        }
+    }
+
+    fn into_event(self) -> Result<Event<'a>, Error> {
+        let (ty, inferred) = match self.get(TYPE) {
+            Some(Slot::Str(tag, _)) => match EventType::from_tag(tag) {
+                Some(t) => (t, false),
+                None => {
+                    return Ok(self.finish(EventBody::Unknown { type_name: tag }, false));
+                }
+            },
+            Some(Slot::Other(v)) if !v.is_null() => {
+                return Err(self.wrong(self.at(TYPE), v, JsonType::String));
+            }
+            _ => match self.infer() {
+                Some(t) => (t, true),
+                None => return Ok(self.finish(EventBody::Untyped, false)),
+            },
+        };
+        match self.body(ty) {
+            Ok(body) => Ok(self.finish(body, inferred)),
+            // No `type` was claimed, so fields that do not fit the guess are no contract breach.
+            Err(_) if inferred => Ok(self.finish(EventBody::Untyped, false)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn finish(&self, body: EventBody<'a>, inferred: bool) -> Event<'a> {
+        Event {
+            index: self.index,
+            inferred,
+            body,
+            raw: self.raw,
+        }
+    }
+
+    /// The type of an untyped event, when exactly one family of fields is present:
+    /// `arguments` (tool_call), `result`/`image_attachment` (tool_result),
+    /// `usage`/`is_error` (stop). Text-bearing types all look alike, so they stay untyped.
+    fn infer(&self) -> Option<EventType> {
+        let has = |k| self.get(k).is_some();
+        let call = has(ARGUMENTS);
+        let result = has(RESULT) || has(IMAGE);
+        let stop = has(USAGE) || has(IS_ERROR);
+        match (call, result, stop) {
+            (true, false, false) => Some(EventType::ToolCall),
+            (false, true, false) => Some(EventType::ToolResult),
+            (false, false, true) => Some(EventType::Stop),
+            _ => None,
+        }
+    }
+
+    fn body(&self, ty: EventType) -> Result<EventBody<'a>, Error> {
+        Ok(match ty {
+            EventType::ThinkingDelta => EventBody::ThinkingDelta {
+                content: self.string(CONTENT)?,
+            },
+            EventType::TextDelta => EventBody::TextDelta {
+                content: self.string(CONTENT)?,
+            },
+            EventType::Thinking => EventBody::Thinking {
+                content: self.string(CONTENT)?,
+            },
+            EventType::Text => EventBody::Text {
+                content: self.string(CONTENT)?,
+            },
+            EventType::UserInput => EventBody::UserInput {
+                content: self.string(CONTENT)?,
+            },
+            EventType::ToolCall => EventBody::ToolCall(ToolCall {
+                arguments: self.object(ARGUMENTS)?,
+                call_id: self.string(CALL_ID)?,
+                name: self.string(NAME)?,
+            }),
+            EventType::ToolResult => EventBody::ToolResult(ToolResult {
+                call_id: self.string(CALL_ID)?,
+                name: self.string(NAME)?,
+                result: self.value(RESULT)?,
+                image_attachment: self.image_attachment()?,
+            }),
+            EventType::Stop => EventBody::Stop(self.stop()?),
+            EventType::Unknown | EventType::Untyped => EventBody::Untyped,
+        })
+    }
+
+    fn image_attachment(&self) -> Result<Field<ImageAttachment<'a>>, Error> {
+        let Some(slot) = self.get(IMAGE) else {
+            return Ok(Field::Missing);
+        };
+        let v = slot.raw();
+        if v.is_null() {
+            return Ok(Field::Null);
+        }
+        if v.kind() != ValueKind::Object {
+            return Err(self.wrong(self.at(IMAGE), v, JsonType::Object));
+        }
+        let name_at = Location::event(self.index, "image_attachment.attachment_name");
+        let source_at = Location::event(self.index, "image_attachment.source_id");
+        let mut name = None;
+        let mut source = None;
+        for (key, value) in v.members() {
+            let (target, at) = if key.eq_str("attachment_name") {
+                (&mut name, name_at)
+            } else if key.eq_str("source_id") {
+                (&mut source, source_at)
+            } else {
+                continue;
+            };
+            if target.is_some() {
+                return Err(Error::new(ErrorKind::DuplicateField(at), value.offset()));
+            }
+            *target = Some(
+                value
+                    .as_str()
+                    .ok_or_else(|| self.wrong(at, value, JsonType::String))?,
+            );
+        }
+        let end = v.offset() + v.as_raw_str().len().saturating_sub(1);
+        Ok(Field::Present(ImageAttachment {
+            attachment_name: name.ok_or(Error::new(ErrorKind::MissingField(name_at), end))?,
+            source_id: source.ok_or(Error::new(ErrorKind::MissingField(source_at), end))?,
+        }))
+    }
+
+    fn stop(&self) -> Result<Stop<'a>, Error> {
+        let error = match self.get(ERROR) {
+            None => return Err(self.missing(ERROR)),
+            Some(Slot::Str(s, _)) => Some(s),
+            Some(Slot::Other(v)) if v.is_null() => None,
+            Some(Slot::Other(v)) => {
+                return Err(self.wrong(self.at(ERROR), v, JsonType::StringOrNull))
+            }
+        };
+        let is_error_value = self.value(IS_ERROR)?;
+        let is_error = is_error_value
+            .as_bool()
+            .ok_or_else(|| self.wrong(self.at(IS_ERROR), is_error_value, JsonType::Bool))?;
+        let usage = self.usage(self.object(USAGE)?)?;
+        let skipped_index_ids = match self.get(SKIPPED) {
+            None => Field::Missing,
+            Some(s) if s.raw().is_null() => Field::Null,
+            Some(s) => {
+                let v = s.raw();
+                let at = self.at(SKIPPED);
+                if v.kind() != ValueKind::Array {
+                    return Err(self.wrong(at, v, JsonType::StringArray));
+                }
+                if let Some(bad) = v.items().find(|item| item.kind() != ValueKind::String) {
+                    return Err(self.wrong(at, bad, JsonType::StringArray));
+                }
+                Field::Present(StrList { raw: v })
+            }
+        };
+        Ok(Stop {
+            error,
+            is_error,
+            usage,
+            skipped_index_ids,
+        })
+    }
+
+    fn usage(&self, raw: RawValue<'a>) -> Result<Usage<'a>, Error> {
+        const FIELDS: [&str; 4] = [
+            "usage.duration_ms",
+            "usage.total_input_tokens",
+            "usage.total_output_tokens",
+            "usage.turns",
+        ];
+        let mut usage = Usage {
+            duration_ms: Field::Missing,
+            total_input_tokens: Field::Missing,
+            total_output_tokens: Field::Missing,
+            turns: Field::Missing,
+            raw,
+        };
+        let mut seen = 0u32;
+        for (key, value) in raw.members() {
+            let Some(i) = FIELDS
+                .iter()
+                .position(|f| key.eq_str(f.trim_start_matches("usage.")))
+            else {
+                continue;
+            };
+            let at = Location::event(self.index, FIELDS.get(i).copied().unwrap_or("usage"));
+            if seen & (1 << i) != 0 {
+                return Err(Error::new(ErrorKind::DuplicateField(at), value.offset()));
+            }
+            seen |= 1 << i;
+            if value.is_null() {
+                continue_null(&mut usage, i);
+                continue;
+            }
+            let want = if i == 0 {
+                JsonType::Number
+            } else {
+                JsonType::Integer
+            };
+            let Some(text) = value.as_number_str() else {
+                return Err(self.wrong(at, value, want));
+            };
+            if i == 0 {
+                usage.duration_ms = Field::Present(
+                    parse_f64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,
+                );
+            } else {
+                let n = Field::Present(
+                    parse_u64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,
+                );
+                match i {
+                    1 => usage.total_input_tokens = n,
+                    2 => usage.total_output_tokens = n,
+                    _ => usage.turns = n,
+                }
+            }
+        }
+        Ok(usage)
+    }
+}
+
+fn continue_null(usage: &mut Usage<'_>, i: usize) {
+    match i {
+        0 => usage.duration_ms = Field::Null,
+        1 => usage.total_input_tokens = Field::Null,
+        2 => usage.total_output_tokens = Field::Null,
+        _ => usage.turns = Field::Null,
+    }
+}

@@ -1,0 +1,140 @@
+//! Typed readers on top of the scanner: one value of a known schema type, with errors that
+//! name the field. Shared by the header and event decoders.
+
+use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::field::Field;
+use crate::number::{parse_f64, parse_u64, NumberError};
+use crate::scan::Scanner;
+use crate::str::JsonStr;
+
+/// A wrong-type error at the current position.
+fn wrong_type(sc: &Scanner<'_>, at: Location, expected: JsonType) -> Error {
+    sc.error(ErrorKind::WrongType { at, expected })
+}
+
+/// Reads `null` as [`Field::Null`], anything else through `read`.
+pub(crate) fn nullable<'a, T>(
+    sc: &mut Scanner<'a>,
+    read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Error>,
+) -> Result<Field<T>, Error> {
+    if sc.peek_value()? == b'n' {
+        sc.skip_value(0)?;
+        Ok(Field::Null)
+    } else {
+        read(sc).map(Field::Present)
+    }
+}
+
+/// Reads a string, borrowed.
+pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'a>, Error> {
+    if sc.peek_value()? == b'"' {
+        sc.string()
+    } else {
+        Err(wrong_type(sc, at, JsonType::String))
+    }
+}
+
+/// Reads a string and decodes it into a fixed-capacity string.
+pub(crate) fn heapless_string<const N: usize>(
+    sc: &mut Scanner<'_>,
+    at: Location,
+) -> Result<heapless::String<N>, Error> {
+    let start = sc.offset();
+    let s = string(sc, at)?;
+    let mut out = heapless::String::new();
+    match s.decode_to_heapless(&mut out) {
+        Ok(()) => Ok(out),
+        Err(_) => Err(Error::new(ErrorKind::Capacity { at, capacity: N }, start)),
+    }
+}
+
+/// Reads an array of strings into a fixed-capacity list of fixed-capacity strings.
+/// `list` names the field for count and type errors, `item` for string-length errors.
+pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
+    sc: &mut Scanner<'_>,
+    depth: u16,
+    list: Location,
+    item: Location,
+) -> Result<heapless::Vec<heapless::String<S>, L>, Error> {
+    if sc.peek_value()? != b'[' {
+        return Err(wrong_type(sc, list, JsonType::StringArray));
+    }
+    sc.array_start(depth)?;
+    let mut out = heapless::Vec::new();
+    let mut first = true;
+    while sc.next_item(&mut first)? {
+        let start = sc.offset();
+        if sc.peek_value()? != b'"' {
+            return Err(wrong_type(sc, list, JsonType::StringArray));
+        }
+        let s = heapless_string::<S>(sc, item)?;
+        if out.push(s).is_err() {
+            return Err(Error::new(
+                ErrorKind::Capacity {
+                    at: list,
+                    capacity: L,
+                },
+                start,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a boolean.
+pub(crate) fn boolean(sc: &mut Scanner<'_>, at: Location) -> Result<bool, Error> {
+    match sc.peek_value()? {
+        b't' | b'f' => Ok(sc.skip_value(0)?.as_bool() == Some(true)),
+        _ => Err(wrong_type(sc, at, JsonType::Bool)),
+    }
+}
+
+fn number_text<'a>(sc: &mut Scanner<'a>, at: Location, want: JsonType) -> Result<&'a str, Error> {
+    match sc.peek_value()? {
+        b'-' | b'0'..=b'9' => sc.number(),
+        _ => Err(wrong_type(sc, at, want)),
+    }
+}
+
+/// Maps a number conversion failure at byte `offset` to a schema error.
+pub(crate) fn number_error(e: NumberError, at: Location, want: JsonType, offset: usize) -> Error {
+    let kind = match e {
+        NumberError::OutOfRange => ErrorKind::NumberOutOfRange(at),
+        NumberError::NotAnInteger | NumberError::NotANumber => {
+            ErrorKind::WrongType { at, expected: want }
+        }
+    };
+    Error::new(kind, offset)
+}
+
+/// Reads a non-negative integer.
+pub(crate) fn unsigned(sc: &mut Scanner<'_>, at: Location) -> Result<u64, Error> {
+    sc.skip_ws();
+    let start = sc.offset();
+    let text = number_text(sc, at, JsonType::Integer)?;
+    parse_u64(text).map_err(|e| number_error(e, at, JsonType::Integer, start))
+}
+
+/// Reads a number as a finite `f64`.
+pub(crate) fn float(sc: &mut Scanner<'_>, at: Location) -> Result<f64, Error> {
+    sc.skip_ws();
+    let start = sc.offset();
+    let text = number_text(sc, at, JsonType::Number)?;
+    parse_f64(text).map_err(|e| number_error(e, at, JsonType::Number, start))
+}
+
+/// Records that a known field was seen; a second sighting is a duplicate.
+/// The error points just after the duplicate key's `:`.
+pub(crate) fn mark_seen(
+    seen: &mut u32,
+    bit: u32,
+    sc: &Scanner<'_>,
+    at: Location,
+) -> Result<(), Error> {
+    let mask = 1u32 << bit;
+    if *seen & mask != 0 {
+        return Err(sc.error(ErrorKind::DuplicateField(at)));
+    }
+    *seen |= mask;
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! The single JSON scanner everything else is built on: strict RFC 8259 validation, no
+//! recursion (nesting lives in a [`DepthStack`]), no allocation.
+//!
+//! All of the scanner's state is in the struct (`pos` plus the depth stack of the value being
+//! skipped), which is what a later streaming decoder resumes from.
+
+use crate::depth::{DepthStack, MAX_DEPTH};
+use crate::error::{Error, ErrorKind};
+use crate::escape::decode_escape;
+use crate::str::JsonStr;
+use crate::value::RawValue;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes of `w` (little-endian) that end a plain string run: `"`, `\`, or a control
+/// character. The lowest set bit is always exact (borrows only propagate upwards).
+#[inline(always)]
+fn string_stop_mask(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let q = quote.wrapping_sub(ONES) & !quote;
+    let b = backslash.wrapping_sub(ONES) & !backslash;
+    let c = w.wrapping_sub(ONES * 0x20) & !w;
+    (q | b | c) & HIGH
+}
+
+/// Bytes that need attention inside a string: `"` or `\`. Used on already-validated input.
+#[inline(always)]
+fn quote_or_backslash_mask(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+}
+
+/// A cursor over UTF-8 JSON text.
+#[derive(Debug, Clone)]
+pub(crate) struct Scanner<'a> {
+    text: &'a str,
+    /// Current byte position within `text`.
+    pub(crate) pos: usize,
+    /// Absolute offset of `text[0]` in the caller's input (for error offsets).
+    base: usize,
+    /// Deepest allowed nesting, counted from the document root.
+    max_depth: u16,
+    /// Input already validated: skip checks that cannot fail.
+    trusted: bool,
+}
+
+impl<'a> Scanner<'a> {
+    /// A validating scanner over `text`, whose first byte is at absolute offset `base`.
+    pub(crate) fn new(text: &'a str, base: usize, max_depth: u16) -> Self {
+        Scanner {
+            text,
+            pos: 0,
+            base,
+            max_depth: max_depth.min(MAX_DEPTH),
+            trusted: false,
+        }
+    }
+
+    /// A scanner over text that an earlier validating pass accepted.
+    pub(crate) fn trusted(text: &'a str, base: usize) -> Self {
+        Scanner {
+            trusted: true,
+            ..Scanner::new(text, base, MAX_DEPTH)
+        }
+    }
+
+    #[inline]
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// Absolute offset of the current position.
+    pub(crate) fn offset(&self) -> usize {
+        self.base + self.pos
+    }
+
+    /// The text between two absolute offsets (empty if out of range).
+    pub(crate) fn text_between(&self, from: usize, to: usize) -> &'a str {
+        let (Some(a), Some(b)) = (from.checked_sub(self.base), to.checked_sub(self.base)) else {
+            return "";
+        };
+        self.text.get(a..b).unwrap_or_default()
+    }
+
+    /// An error of `kind` at the current position.
+    pub(crate) fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(kind, self.base + self.pos)
+    }
+
+    /// An error of `kind` at relative position `pos`.
+    pub(crate) fn error_at(&self, kind: ErrorKind, pos: usize) -> Error {
+        Error::new(kind, self.base + pos)
+    }
+
+    /// Skips JSON whitespace.
+    #[inline]
+    pub(crate) fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips whitespace and returns the next byte without consuming it.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Result<u8, Error> {
+        self.skip_ws();
+        match self.bytes().get(self.pos) {
+            Some(&b) => Ok(b),
+            None => Err(self.error(ErrorKind::UnexpectedEnd)),
+        }
+    }
+
+    /// Like [`peek`](Self::peek), but a byte that cannot start a JSON value is a syntax
+    /// error (so a misplaced `]` is reported as such, not as a schema type mismatch).
+    #[inline]
+    pub(crate) fn peek_value(&mut self) -> Result<u8, Error> {
+        match self.peek()? {
+            b @ (b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => Ok(b),
+            b => Err(self.unexpected(b, "a JSON value")),
+        }
+    }
+
+    /// True when only whitespace remains.
+    pub(crate) fn at_end(&mut self) -> bool {
+        self.skip_ws();
+        self.pos >= self.text.len()
+    }
+
+    fn unexpected(&self, found: u8, expected: &'static str) -> Error {
+        self.error(ErrorKind::UnexpectedByte { found, expected })
+    }
+
+    /// Consumes `byte` (after whitespace) or fails naming `expected`.
+    #[inline]
+    pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), Error> {
+        let b = self.peek()?;
+        if b == byte {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(b, expected))
+        }
+    }
+
+    fn check_depth(&self, depth: u16) -> Result<(), Error> {
+        if depth > self.max_depth {
+            Err(self.error(ErrorKind::DepthLimit {
+                limit: self.max_depth,
+            }))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Consumes `{` opening a container at nesting `depth` (root object = 1).
+    pub(crate) fn object_start(&mut self, depth: u16) -> Result<(), Error> {
+        self.expect(b'{', "`{`")?;
+        self.check_depth(depth)
+    }
+
+    /// Consumes `[` opening a container at nesting `depth`.
+    pub(crate) fn array_start(&mut self, depth: u16) -> Result<(), Error> {
+        self.expect(b'[', "`[`")?;
+        self.check_depth(depth)
+    }
+
+    /// Reads the next member key of an object opened with [`object_start`](Self::object_start),
+    /// consuming the `:` after it. `None` once the closing `}` is consumed.
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
+        let b = self.peek()?;
+        if b == b'}' {
+            self.pos += 1;
+            return Ok(None);
+        }
+        if !*first {
+            if b != b',' {
+                return Err(self.unexpected(b, "`,` or `}`"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+        }
+        *first = false;
+        let key = self.key()?;
+        Ok(Some(key))
+    }
+
+    /// A member key and its `:`.
+    fn key(&mut self) -> Result<JsonStr<'a>, Error> {
+        match self.bytes().get(self.pos) {
+            Some(b'"') => {}
+            Some(&b) => return Err(self.unexpected(b, "a string key")),
+            None => return Err(self.error(ErrorKind::UnexpectedEnd)),
+        }
+        let key = self.string()?;
+        self.expect(b':', "`:`")?;
+        Ok(key)
+    }
+
+    /// Positions at the next item of an array opened with [`array_start`](Self::array_start).
+    /// False once the closing `]` is consumed.
+    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Error> {
+        let b = self.peek()?;
+        if b == b']' {
+            self.pos += 1;
+            return Ok(false);
+        }
+        if !*first {
+            if b != b',' {
+                return Err(self.unexpected(b, "`,` or `]`"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    /// Reads a string starting at the current `"` (no leading whitespace skipped).
+    pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
+        let open = self.pos;
+        let bytes = self.bytes();
+        let mut i = open + 1;
+        let mut escaped = false;
+        loop {
+            // Fast path: eight bytes at a time until a byte that needs a look.
+            while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+                let w = u64::from_le_bytes(*chunk);
+                let m = if self.trusted {
+                    quote_or_backslash_mask(w)
+                } else {
+                    string_stop_mask(w)
+                };
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match bytes.get(i) {
+                None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    let raw = self.text.get(open + 1..i).unwrap_or_default();
+                    return Ok(JsonStr::new(raw, escaped));
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    if self.trusted {
+                        i += 2;
+                    } else {
+                        match decode_escape(bytes, i) {
+                            Ok((_, len)) => i += len,
+                            Err((kind, at)) => return Err(self.error_at(kind, at)),
+                        }
+                    }
+                }
+                Some(&b) if b < 0x20 && !self.trusted => {
+                    return Err(self.error_at(ErrorKind::ControlCharacter, i));
+                }
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// Reads a number at the current position; returns its text.
+    pub(crate) fn number(&mut self) -> Result<&'a str, Error> {
+        let bytes = self.bytes();
+        let start = self.pos;
+        let mut i = start;
+        let digits = |mut i: usize| {
+            while let Some(b'0'..=b'9') = bytes.get(i) {
+                i += 1;
+            }
+            i
+        };
+        if bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => i = digits(i + 1),
+            Some(_) => return Err(self.error_at(ErrorKind::InvalidNumber, i)),
+            None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
+        }
+        if bytes.get(i) == Some(&b'.') {
+            i += 1;
+            match bytes.get(i) {
+                Some(b'0'..=b'9') => i = digits(i + 1),
+                Some(_) => return Err(self.error_at(ErrorKind::InvalidNumber, i)),
+                None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            i += 1;
+            if let Some(b'+' | b'-') = bytes.get(i) {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(b'0'..=b'9') => i = digits(i + 1),
+                Some(_) => return Err(self.error_at(ErrorKind::InvalidNumber, i)),
+                None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
+            }
+        }
+        self.pos = i;
+        Ok(self.text.get(start..i).unwrap_or_default())
+    }
+
+    fn literal(&mut self, word: &'static [u8]) -> Result<(), Error> {
+        for (k, &want) in word.iter().enumerate() {
+            match self.bytes().get(self.pos + k) {
+                Some(&b) if b == want => {}
+                Some(&b) => {
+                    self.pos += k;
+                    return Err(self.unexpected(b, "a JSON value"));
+                }
+                None => return Err(self.error_at(ErrorKind::UnexpectedEnd, self.pos + k)),
+            }
+        }
+        self.pos += word.len();
+        Ok(())
+    }
+
+    /// Scans one scalar value or the opening of a container at the current byte.
+    /// Returns `Some(is_object)` when a container was opened.
+    #[inline]
+    fn value_head(&mut self) -> Result<Option<bool>, Error> {
+        match self.peek()? {
+            b'"' => self.string().map(|_| None),
+            b'{' => {
+                self.pos += 1;
+                Ok(Some(true))
+            }
+            b'[' => {
+                self.pos += 1;
+                Ok(Some(false))
+            }
+            b'-' | b'0'..=b'9' => self.number().map(|_| None),
+            b't' => self.literal(b"true").map(|_| None),
+            b'f' => self.literal(b"false").map(|_| None),
+            b'n' => self.literal(b"null").map(|_| None),
+            b => Err(self.unexpected(b, "a JSON value")),
+        }
+    }
+
+    /// Validates and skips one whole value of any shape, returning a view of it.
+    ///
+    /// `depth` is the number of containers already open around the value. Iterative: the
+    /// open containers of the skipped value live in a [`DepthStack`].
+    pub(crate) fn skip_value(&mut self, depth: u16) -> Result<RawValue<'a>, Error> {
+        self.skip_ws();
+        let start = self.pos;
+        let mut stack = DepthStack::new();
+        'value: loop {
+            if let Some(is_object) = self.value_head()? {
+                if depth + stack.len() + 1 > self.max_depth || !stack.push(is_object) {
+                    self.pos -= 1;
+                    return Err(self.error(ErrorKind::DepthLimit {
+                        limit: self.max_depth,
+                    }));
+                }
+                let close = if is_object { b'}' } else { b']' };
+                if self.peek()? == close {
+                    self.pos += 1;
+                    stack.pop();
+                } else {
+                    if is_object {
+                        self.key()?;
+                    }
+                    continue 'value;
+                }
+            }
+            // After a complete value: close containers or move to the next member/item.
+            loop {
+                let Some(is_object) = stack.top() else {
+                    let text = self.text.get(start..self.pos).unwrap_or_default();
+                    return Ok(RawValue::new(text, self.base + start));
+                };
+                let b = self.peek()?;
+                match b {
+                    b',' => {
+                        self.pos += 1;
+                        if is_object {
+                            self.skip_ws();
+                            self.key()?;
+                        }
+                        continue 'value;
+                    }
+                    b'}' if is_object => {
+                        self.pos += 1;
+                        stack.pop();
+                    }
+                    b']' if !is_object => {
+                        self.pos += 1;
+                        stack.pop();
+                    }
+                    _ => {
+                        return Err(self.unexpected(
+                            b,
+                            if is_object {
+                                "`,` or `}`"
+                            } else {
+                                "`,` or `]`"
+                            },
+                        ))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(s: &str) -> Result<&str, Error> {
+        let mut sc = Scanner::new(s, 0, 128);
+        let v = sc.skip_value(0)?;
+        if !sc.at_end() {
+            return Err(sc.error(ErrorKind::TrailingBytes));
+        }
+        Ok(v.as_raw_str())
+    }
+
+    #[test]
+    fn accepts_valid_values() {
+        for s in [
+            "0",
+            "-0",
+            "1.5e+10",
+            "-12.25E-3",
+            "true",
+            "false",
+            "null",
+            "\"\"",
+            "\"a\\u00e9\\ud83d\\ude00\\n\"",
+            "[]",
+            "{}",
+            " [1, {\"a\": [true, null, {}]}, \"x\"] ",
+            "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+        ] {
+            assert_eq!(skip(s).map(str::trim), Ok(s.trim()), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_values_at_the_right_offset() {
+        let cases: &[(&str, ErrorKind, usize)] = &[
+            (
+                "[1,]",
+                ErrorKind::UnexpectedByte {
+                    found: b']',
+                    expected: "a JSON value",
+                },
+                3,
+            ),
+            ("01", ErrorKind::TrailingBytes, 1),
+            ("-", ErrorKind::UnexpectedEnd, 1),
+            ("1.", ErrorKind::UnexpectedEnd, 2),
+            ("1.e3", ErrorKind::InvalidNumber, 2),
+            ("1e", ErrorKind::UnexpectedEnd, 2),
+            (
+                "+1",
+                ErrorKind::UnexpectedByte {
+                    found: b'+',
+                    expected: "a JSON value",
+                },
+                0,
+            ),
+            ("\"ab", ErrorKind::UnexpectedEnd, 3),
+            ("\"a\tb\"", ErrorKind::ControlCharacter, 2),
+            ("\"\\x\"", ErrorKind::InvalidEscape, 1),
+            ("\"\\ud800\"", ErrorKind::LoneSurrogate, 1),
+            (
+                "{\"a\" 1}",
+                ErrorKind::UnexpectedByte {
+                    found: b'1',
+                    expected: "`:`",
+                },
+                5,
+            ),
+            (
+                "{1:2}",
+                ErrorKind::UnexpectedByte {
+                    found: b'1',
+                    expected: "a string key",
+                },
+                1,
+            ),
+            (
+                "[1 2]",
+                ErrorKind::UnexpectedByte {
+                    found: b'2',
+                    expected: "`,` or `]`",
+                },
+                3,
+            ),
+            (
+                "{\"a\":1]",
+                ErrorKind::UnexpectedByte {
+                    found: b']',
+                    expected: "`,` or `}`",
+                },
+                6,
+            ),
+            ("tru", ErrorKind::UnexpectedEnd, 3),
+            (
+                "trUe",
+                ErrorKind::UnexpectedByte {
+                    found: b'U',
+                    expected: "a JSON value",
+                },
+                2,
+            ),
+            ("[", ErrorKind::UnexpectedEnd, 1),
+            ("", ErrorKind::UnexpectedEnd, 0),
+        ];
+        for (s, kind, off) in cases {
+            let e = skip(s).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (*kind, *off), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn depth_limit_is_exact_and_costs_no_recursion() {
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert!(skip(&ok).is_ok());
+        let deep = "[".repeat(129) + &"]".repeat(129);
+        let e = skip(&deep).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::DepthLimit { limit: 128 }, 128)
+        );
+        let very_deep = "[".repeat(100_000);
+        assert_eq!(
+            skip(&very_deep).unwrap_err().kind(),
+            ErrorKind::DepthLimit { limit: 128 }
+        );
+    }
+
+    #[test]
+    fn swar_finds_every_stop_position() {
+        for n in 0..40 {
+            let s = format!("\"{}\"", "a".repeat(n));
+            assert_eq!(skip(&s), Ok(s.as_str()));
+            let s = format!("\"{}\\n{}\"", "é".repeat(n), "b".repeat(n));
+            assert_eq!(skip(&s), Ok(s.as_str()));
+            let bad = format!("\"{}\u{1f}\"", "a".repeat(n));
+            assert_eq!(
+                skip(&bad).unwrap_err().offset(),
+                n + 1,
+                "control char after {n}"
+            );
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The session document: strict whole-document validation, the header, and the event iterator.
+
+use crate::depth::DEFAULT_MAX_DEPTH;
+use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::event::{decode_event, Event};
+use crate::header::{
+    decode_shared_access, Header, JobMetadata, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY,
+    DEFAULT_TEXT_CAPACITY,
+};
+use crate::read;
+use crate::scan::Scanner;
+use crate::str::JsonStr;
+use crate::value::{Members, RawValue};
+
+/// Options for [`Session::parse_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Deepest nesting accepted, counting the session object as 1 (an event's `arguments`
+    /// object is at depth 4). Default [`DEFAULT_MAX_DEPTH`] (128); values above
+    /// [`MAX_DEPTH`](crate::MAX_DEPTH) (256) are clamped. Deeper input is an
+    /// [`ErrorKind::DepthLimit`] error. Depth costs no stack: it is tracked in a bit stack.
+    pub max_depth: u16,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// The top-level keys this library decodes; anything else is an unknown field.
+const TOP: [&str; 7] = [
+    "events",
+    "session_id",
+    "last_updated_at",
+    "generated_title",
+    "index_ids",
+    "job_metadata",
+    "shared_access",
+];
+
+/// A validated session: the decoded [`Header`] plus zero-copy access to the events and
+/// unknown fields, all borrowing the input.
+///
+/// The const generics are the header's capacities (see [`Header`]); [`parse`](crate::parse)
+/// uses the defaults.
+///
+/// ```
+/// # fn main() -> Result<(), lcsession_core::Error> {
+/// use lcsession_core::Session;
+/// let doc = br#"{"events":[{"content":"content","type":"thinking_delta"}],"last_updated_at":"2026-04-22T12:34:41.342245","session_id":"ses-abc123","generated_title":"What were the main findings in Q3?...","index_ids":["idx-abc123","idx-def456"],"job_metadata":{"duration_ms":0,"error":"error","export_config_ids":["string"],"is_error":true,"total_input_tokens":0,"total_output_tokens":0,"turns":0}}"#;
+/// // Small capacities for a microcontroller: 32-byte ids, 64-byte texts, 4-entry lists.
+/// let session = Session::<32, 64, 4>::parse(doc)?;
+/// assert_eq!(session.header().session_id.as_str(), "ses-abc123");
+/// assert_eq!(session.event_count(), 1);
+/// for event in session.events() {
+///     assert_eq!(event.content().unwrap(), "content");
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session<
+    'a,
+    const ID: usize = DEFAULT_ID_CAPACITY,
+    const TEXT: usize = DEFAULT_TEXT_CAPACITY,
+    const LIST: usize = DEFAULT_LIST_CAPACITY,
+> {
+    header: Header<ID, TEXT, LIST>,
+    root: RawValue<'a>,
+    events: RawValue<'a>,
+    event_count: usize,
+}
+
+impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, TEXT, LIST> {
+    /// Validates `input` as a whole (RFC 8259 strictly, the session schema, every event) and
+    /// decodes the header. Nothing is copied except header strings into their fixed capacity.
+    pub fn parse(input: &'a [u8]) -> Result<Self, Error> {
+        Self::parse_with(input, ParseOptions::default())
+    }
+
+    /// [`parse`](Self::parse) with options.
+    pub fn parse_with(input: &'a [u8], options: ParseOptions) -> Result<Self, Error> {
+        match core::str::from_utf8(input) {
+            Ok(text) => Self::parse_str(text, options),
+            Err(e) => {
+                // Report the first problem: a syntax or schema error before the bad byte wins.
+                let valid = e.valid_up_to();
+                let prefix = input
+                    .get(..valid)
+                    .and_then(|p| core::str::from_utf8(p).ok())
+                    .unwrap_or_default();
+                match Self::parse_str(prefix, options) {
+                    Err(err) if err.offset() < valid => Err(err),
+                    _ => Err(Error::new(ErrorKind::InvalidUtf8, valid)),
+                }
+            }
+        }
+    }
+
+    /// [`parse_with`](Self::parse_with) for text already known to be UTF-8.
+    pub fn parse_str(text: &'a str, options: ParseOptions) -> Result<Self, Error> {
+        let mut sc = Scanner::new(text, 0, options.max_depth);
+        if sc.peek_value()? != b'{' {
+            return Err(sc.error(ErrorKind::NotAnObject));
+        }
+        let start = sc.offset();
+        sc.object_start(1)?;
+        let mut header = Header::default();
+        let mut events = None;
+        let mut seen = 0u32;
+        let mut first = true;
+        while let Some(key) = sc.next_key(&mut first)? {
+            let Some(i) = TOP.iter().position(|name| key.eq_str(name)) else {
+                sc.skip_value(1)?;
+                continue;
+            };
+            let at = Location::header(TOP.get(i).copied().unwrap_or(""));
+            read::mark_seen(&mut seen, i as u32, &sc, at)?;
+            match i {
+                0 => events = Some(scan_events(&mut sc)?),
+                1 => header.session_id = read::heapless_string(&mut sc, at)?,
+                2 => header.last_updated_at = read::heapless_string(&mut sc, at)?,
+                3 => {
+                    header.generated_title =
+                        read::nullable(&mut sc, |sc| read::heapless_string(sc, at))?;
+                }
+                4 => {
+                    let item = Location::header("index_ids[]");
+                    header.index_ids =
+                        read::nullable(&mut sc, |sc| read::heapless_string_list(sc, 2, at, item))?;
+                }
+                5 => {
+                    header.job_metadata = read::nullable(&mut sc, |sc| JobMetadata::decode(sc, 1))?;
+                }
+                _ => header.shared_access = read::nullable(&mut sc, decode_shared_access)?,
+            }
+        }
+        let close = sc.offset().saturating_sub(1);
+        let root = RawValue::new(sc.text_between(start, sc.offset()), start);
+        if !sc.at_end() {
+            return Err(sc.error(ErrorKind::TrailingBytes));
+        }
+        for (bit, name) in TOP.iter().enumerate().take(3) {
+            if seen & (1 << bit) == 0 {
+                return Err(Error::new(
+                    ErrorKind::MissingField(Location::header(name)),
+                    close,
+                ));
+            }
+        }
+        let (events, event_count) = events.unwrap_or((RawValue::new("[]", close), 0));
+        Ok(Session {
+            header,
+            root,
+            events,
+            event_count,
+        })
+    }
+
+    /// The decoded header.
+    pub fn header(&self) -> &Header<ID, TEXT, LIST> {
+        &self.header
+    }
+
+    /// Takes the header out of the session.
+    pub fn into_header(self) -> Header<ID, TEXT, LIST> {
+        self.header
+    }
+
+    /// Number of events.
+    pub fn event_count(&self) -> usize {
+        self.event_count
+    }
+
+    /// The events, in order, decoded on the fly from the input (no copies, no allocation).
+    /// They were all validated by [`parse`](Self::parse), so iteration cannot fail.
+    pub fn events(&self) -> Events<'a> {
+        let mut scanner = Scanner::trusted(self.events.as_raw_str(), self.events.offset());
+        scanner.pos = 1;
+        Events {
+            scanner,
+            first: true,
+            index: 0,
+            count: self.event_count,
+        }
+    }
+
+    /// The `events` array as written.
+    pub fn events_raw(&self) -> RawValue<'a> {
+        self.events
+    }
+
+    /// The whole session object as written.
+    pub fn raw(&self) -> RawValue<'a> {
+        self.root
+    }
+
+    /// Top-level members this library does not decode, as key and raw value, in input order.
+    pub fn unknown_fields(&self) -> UnknownFields<'a> {
+        UnknownFields {
+            members: self.root.members(),
+        }
+    }
+}
+
+/// Validates every event; returns the array's view and its length.
+fn scan_events<'a>(sc: &mut Scanner<'a>) -> Result<(RawValue<'a>, usize), Error> {
+    let at = Location::header("events");
+    if sc.peek_value()? != b'[' {
+        return Err(sc.error(ErrorKind::WrongType {
+            at,
+            expected: JsonType::Array,
+        }));
+    }
+    let start = sc.offset();
+    sc.array_start(2)?;
+    let mut count = 0;
+    let mut first = true;
+    while sc.next_item(&mut first)? {
+        decode_event(sc, count, 2)?;
+        count += 1;
+    }
+    Ok((
+        RawValue::new(sc.text_between(start, sc.offset()), start),
+        count,
+    ))
+}
+
+/// Iterator over a session's events; see [`Session::events`].
+#[derive(Debug, Clone)]
+pub struct Events<'a> {
+    scanner: Scanner<'a>,
+    first: bool,
+    index: usize,
+    count: usize,
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if self.index >= self.count {
+            return None;
+        }
+        // Every step here succeeded once already during `parse`, on the same bytes.
+        let event = match self.scanner.next_item(&mut self.first) {
+            Ok(true) => decode_event(&mut self.scanner, self.index, 2).ok(),
+            _ => None,
+        };
+        match event {
+            Some(e) => {
+                self.index += 1;
+                Some(e)
+            }
+            None => {
+                self.index = self.count;
+                None
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.count - self.index;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Events<'_> {}
+impl core::iter::FusedIterator for Events<'_> {}
+
+/// Iterator over a session's unknown top-level fields; see [`Session::unknown_fields`].
+#[derive(Debug, Clone)]
+pub struct UnknownFields<'a> {
+    members: Members<'a>,
+}
+
+impl<'a> Iterator for UnknownFields<'a> {
+    type Item = (JsonStr<'a>, RawValue<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.members
+            .by_ref()
+            .find(|(key, _)| !TOP.iter().any(|name| key.eq_str(name)))
+    }
+}
+
+impl core::iter::FusedIterator for UnknownFields<'_> {}

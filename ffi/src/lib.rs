@@ -1,0 +1,1 @@
+//! lcsession: C ABI over lcsession-core (work in progress).

@@ -55,10 +55,21 @@ impl EventType {
     }
 
     fn from_tag(tag: JsonStr<'_>) -> Option<EventType> {
-        Self::KNOWN
-            .iter()
-            .find(|(name, _)| tag.eq_str(name))
-            .map(|(_, t)| *t)
+        match tag.as_str() {
+            Some("thinking_delta") => Some(EventType::ThinkingDelta),
+            Some("text_delta") => Some(EventType::TextDelta),
+            Some("thinking") => Some(EventType::Thinking),
+            Some("text") => Some(EventType::Text),
+            Some("user_input") => Some(EventType::UserInput),
+            Some("tool_call") => Some(EventType::ToolCall),
+            Some("tool_result") => Some(EventType::ToolResult),
+            Some("stop") => Some(EventType::Stop),
+            Some(_) => None,
+            None => Self::KNOWN
+                .iter()
+                .find(|(name, _)| tag.eq_str(name))
+                .map(|(_, t)| *t),
+        }
     }
 }
 
@@ -315,21 +326,44 @@ const IS_ERROR: usize = 8;
 const USAGE: usize = 9;
 const SKIPPED: usize = 10;
 
+#[inline]
 fn key_index(key: JsonStr<'_>) -> Option<usize> {
     match key.as_str() {
-        Some(k) => KEYS.iter().position(|name| *name == k),
+        Some(k) => match k {
+            "type" => Some(TYPE),
+            "content" => Some(CONTENT),
+            "arguments" => Some(ARGUMENTS),
+            "call_id" => Some(CALL_ID),
+            "name" => Some(NAME),
+            "result" => Some(RESULT),
+            "image_attachment" => Some(IMAGE),
+            "error" => Some(ERROR),
+            "is_error" => Some(IS_ERROR),
+            "usage" => Some(USAGE),
+            "skipped_index_ids" => Some(SKIPPED),
+            _ => None,
+        },
         None => KEYS.iter().position(|name| key.eq_str(name)),
     }
 }
 
-/// The captured members of one event object.
+/// The captured members of one event object, as compact spans into the scanner's text.
 struct Slots<'a> {
-    slots: [Option<Slot<'a>>; KEYS.len()],
+    text: &'a str,
+    base: usize,
+    /// Bit k: member k was present.
+    present: u16,
+    /// Bit k: member k is a string (its span is the text between the quotes).
+    strings: u16,
+    /// Bit k: that string has escapes.
+    escaped: u16,
+    spans: [(usize, usize); KEYS.len()],
     index: usize,
     raw: RawValue<'a>,
 }
 
 /// Decodes the event object at the scanner. `depth` counts the containers around it.
+#[inline]
 pub(crate) fn decode_event<'a>(
     sc: &mut Scanner<'a>,
     index: usize,
@@ -341,40 +375,77 @@ pub(crate) fn decode_event<'a>(
             expected: JsonType::Object,
         }));
     }
-    let start = sc.offset();
+    let start = sc.pos;
     sc.object_start(depth + 1)?;
-    let mut slots: [Option<Slot<'a>>; KEYS.len()] = [None; KEYS.len()];
+    let mut slots = Slots {
+        text: sc.text(),
+        base: sc.base(),
+        present: 0,
+        strings: 0,
+        escaped: 0,
+        spans: [(0, 0); KEYS.len()],
+        index,
+        raw: RawValue::new("", 0),
+    };
     let mut first = true;
     while let Some(key) = sc.next_key(&mut first)? {
         let Some(k) = key_index(key) else {
             sc.skip_value(depth + 1)?;
             continue;
         };
-        let Some(slot) = slots.get_mut(k) else {
-            continue;
-        };
-        if slot.is_some() {
+        let bit = 1u16 << k;
+        if slots.present & bit != 0 {
             return Err(sc.error(ErrorKind::DuplicateField(Location::event(
                 index,
                 KEYS.get(k).copied().unwrap_or(""),
             ))));
         }
-        *slot = Some(if sc.peek_value()? == b'"' {
-            let at = sc.offset();
+        slots.present |= bit;
+        let span = if sc.peek_value()? == b'"' {
+            let open = sc.pos;
             let s = sc.string()?;
-            let raw_text = sc.text_between(at, sc.offset());
-            Slot::Str(s, RawValue::new(raw_text, at))
+            slots.strings |= bit;
+            if s.has_escapes() {
+                slots.escaped |= bit;
+            }
+            (open + 1, sc.pos - 1)
         } else {
-            Slot::Other(sc.skip_value(depth + 1)?)
-        });
+            let v = sc.skip_value(depth + 1)?;
+            let from = v.offset() - slots.base;
+            (from, from + v.as_raw_str().len())
+        };
+        if let Some(slot) = slots.spans.get_mut(k) {
+            *slot = span;
+        }
     }
-    let raw = RawValue::new(sc.text_between(start, sc.offset()), start);
-    Slots { slots, index, raw }.into_event()
+    slots.raw = RawValue::new(
+        sc.text().get(start..sc.pos).unwrap_or_default(),
+        slots.base + start,
+    );
+    slots.into_event()
 }
 
 impl<'a> Slots<'a> {
+    #[inline]
     fn get(&self, k: usize) -> Option<Slot<'a>> {
-        self.slots.get(k).copied().flatten()
+        let bit = 1u16 << k;
+        if self.present & bit == 0 {
+            return None;
+        }
+        let &(from, to) = self.spans.get(k)?;
+        if self.strings & bit != 0 {
+            let inner = self.text.get(from..to)?;
+            let quoted = self.text.get(from - 1..to + 1)?;
+            Some(Slot::Str(
+                JsonStr::new(inner, self.escaped & bit != 0),
+                RawValue::new(quoted, self.base + from - 1),
+            ))
+        } else {
+            Some(Slot::Other(RawValue::new(
+                self.text.get(from..to)?,
+                self.base + from,
+            )))
+        }
     }
 
     fn at(&self, k: usize) -> Location {
@@ -392,16 +463,19 @@ impl<'a> Slots<'a> {
         Error::new(ErrorKind::WrongType { at, expected }, value.offset())
     }
 
+    #[inline]
     fn string(&self, k: usize) -> Result<JsonStr<'a>, Error> {
         let slot = self.get(k).ok_or_else(|| self.missing(k))?;
         slot.str()
             .ok_or_else(|| self.wrong(self.at(k), slot.raw(), JsonType::String))
     }
 
+    #[inline]
     fn value(&self, k: usize) -> Result<RawValue<'a>, Error> {
         self.get(k).map(|s| s.raw()).ok_or_else(|| self.missing(k))
     }
 
+    #[inline]
     fn object(&self, k: usize) -> Result<RawValue<'a>, Error> {
         let v = self.value(k)?;
         if v.kind() == ValueKind::Object {
@@ -411,7 +485,8 @@ impl<'a> Slots<'a> {
         }
     }
 
-    fn into_event(self) -> Result<Event<'a>, Error> {
+    #[inline]
+    fn into_event(&self) -> Result<Event<'a>, Error> {
         let (ty, inferred) = match self.get(TYPE) {
             Some(Slot::Str(tag, _)) => match EventType::from_tag(tag) {
                 Some(t) => (t, false),
@@ -427,14 +502,19 @@ impl<'a> Slots<'a> {
                 None => return Ok(self.finish(EventBody::Untyped, false)),
             },
         };
-        match self.body(ty) {
-            Ok(body) => Ok(self.finish(body, inferred)),
-            // No `type` was claimed, so fields that do not fit the guess are no contract breach.
-            Err(_) if inferred => Ok(self.finish(EventBody::Untyped, false)),
-            Err(e) => Err(e),
+        // No `type` was claimed, so fields that do not fit a guess are no contract breach.
+        if inferred && self.body(ty).is_err() {
+            return Ok(self.finish(EventBody::Untyped, false));
         }
+        Ok(Event {
+            index: self.index,
+            inferred,
+            body: self.body(ty)?,
+            raw: self.raw,
+        })
     }
 
+    #[inline]
     fn finish(&self, body: EventBody<'a>, inferred: bool) -> Event<'a> {
         Event {
             index: self.index,
@@ -447,6 +527,7 @@ impl<'a> Slots<'a> {
     /// The type of an untyped event, when exactly one family of fields is present:
     /// `arguments` (tool_call), `result`/`image_attachment` (tool_result),
     /// `usage`/`is_error` (stop). Text-bearing types all look alike, so they stay untyped.
+    #[inline]
     fn infer(&self) -> Option<EventType> {
         let has = |k| self.get(k).is_some();
         let call = has(ARGUMENTS);
@@ -460,6 +541,7 @@ impl<'a> Slots<'a> {
         }
     }
 
+    #[inline]
     fn body(&self, ty: EventType) -> Result<EventBody<'a>, Error> {
         Ok(match ty {
             EventType::ThinkingDelta => EventBody::ThinkingDelta {

@@ -108,3 +108,20 @@ pub use value::{Items, Members, RawValue, ValueKind};
 pub fn parse(input: &[u8]) -> Result<Session<'_>, Error> {
     Session::parse(input)
 }
+
+/// One-pass parse with the default capacities and options: each event is handed to `visit` as
+/// soon as it is validated. See [`Session::parse_visiting`].
+pub fn parse_visiting<'a>(
+    input: &'a [u8],
+    visit: impl FnMut(&Event<'a>),
+) -> Result<Session<'a>, Error> {
+    Session::parse_visiting(input, ParseOptions::default(), visit)
+}
+
+#[doc(hidden)]
+/// Benchmark hook: validates any JSON text (no schema). Not a stable API.
+pub fn __validate_only(text: &str) -> Result<usize, Error> {
+    let mut sc = scan::Scanner::new(text, 0, DEFAULT_MAX_DEPTH);
+    let v = sc.skip_value(0)?;
+    Ok(v.as_raw_str().len())
+}

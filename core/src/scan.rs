@@ -67,7 +67,17 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline]
+    /// The text being scanned.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Absolute offset of the text's first byte.
+    pub(crate) fn base(&self) -> usize {
+        self.base
+    }
+
+    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -86,17 +96,19 @@ impl<'a> Scanner<'a> {
     }
 
     /// An error of `kind` at the current position.
+    #[cold]
     pub(crate) fn error(&self, kind: ErrorKind) -> Error {
         Error::new(kind, self.base + self.pos)
     }
 
     /// An error of `kind` at relative position `pos`.
+    #[cold]
     pub(crate) fn error_at(&self, kind: ErrorKind, pos: usize) -> Error {
         Error::new(kind, self.base + pos)
     }
 
     /// Skips JSON whitespace.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
@@ -104,7 +116,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn peek(&mut self) -> Result<u8, Error> {
         self.skip_ws();
         match self.bytes().get(self.pos) {
@@ -115,7 +127,7 @@ impl<'a> Scanner<'a> {
 
     /// Like [`peek`](Self::peek), but a byte that cannot start a JSON value is a syntax
     /// error (so a misplaced `]` is reported as such, not as a schema type mismatch).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn peek_value(&mut self) -> Result<u8, Error> {
         match self.peek()? {
             b @ (b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => Ok(b),
@@ -129,12 +141,13 @@ impl<'a> Scanner<'a> {
         self.pos >= self.text.len()
     }
 
+    #[cold]
     fn unexpected(&self, found: u8, expected: &'static str) -> Error {
         self.error(ErrorKind::UnexpectedByte { found, expected })
     }
 
     /// Consumes `byte` (after whitespace) or fails naming `expected`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), Error> {
         let b = self.peek()?;
         if b == byte {
@@ -156,12 +169,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consumes `{` opening a container at nesting `depth` (root object = 1).
+    #[inline(always)]
     pub(crate) fn object_start(&mut self, depth: u16) -> Result<(), Error> {
         self.expect(b'{', "`{`")?;
         self.check_depth(depth)
     }
 
     /// Consumes `[` opening a container at nesting `depth`.
+    #[inline(always)]
     pub(crate) fn array_start(&mut self, depth: u16) -> Result<(), Error> {
         self.expect(b'[', "`[`")?;
         self.check_depth(depth)
@@ -169,6 +184,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads the next member key of an object opened with [`object_start`](Self::object_start),
     /// consuming the `:` after it. `None` once the closing `}` is consumed.
+    #[inline(always)]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
         let b = self.peek()?;
         if b == b'}' {
@@ -188,6 +204,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A member key and its `:`.
+    #[inline(always)]
     fn key(&mut self) -> Result<JsonStr<'a>, Error> {
         match self.bytes().get(self.pos) {
             Some(b'"') => {}
@@ -201,6 +218,7 @@ impl<'a> Scanner<'a> {
 
     /// Positions at the next item of an array opened with [`array_start`](Self::array_start).
     /// False once the closing `]` is consumed.
+    #[inline(always)]
     pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Error> {
         let b = self.peek()?;
         if b == b']' {
@@ -219,6 +237,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads a string starting at the current `"` (no leading whitespace skipped).
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
         let open = self.pos;
         let bytes = self.bytes();
@@ -266,6 +285,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads a number at the current position; returns its text.
+    #[inline(always)]
     pub(crate) fn number(&mut self) -> Result<&'a str, Error> {
         let bytes = self.bytes();
         let start = self.pos;
@@ -325,7 +345,7 @@ impl<'a> Scanner<'a> {
 
     /// Scans one scalar value or the opening of a container at the current byte.
     /// Returns `Some(is_object)` when a container was opened.
-    #[inline]
+    #[inline(always)]
     fn value_head(&mut self) -> Result<Option<bool>, Error> {
         match self.peek()? {
             b'"' => self.string().map(|_| None),

@@ -101,6 +101,43 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
 
     /// [`parse_with`](Self::parse_with) for text already known to be UTF-8.
     pub fn parse_str(text: &'a str, options: ParseOptions) -> Result<Self, Error> {
+        Self::parse_str_visiting(text, options, |_| {})
+    }
+
+    /// Parses and validates like [`parse_with`](Self::parse_with), handing each event to
+    /// `visit` as soon as it is validated: one pass over the input instead of a parse followed
+    /// by [`events`](Self::events). The session is returned only if the whole document is
+    /// valid; when it is not, `visit` may already have seen the events before the error (as a
+    /// streaming reader would).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// let doc = br#"{"events":[{"type":"text","content":"a"},{"type":"text","content":"b"}],
+    ///               "session_id":"s","last_updated_at":"t"}"#;
+    /// let mut texts = Vec::new();
+    /// let session = lcsession_core::parse_visiting(doc, |e| {
+    ///     texts.push(e.content().unwrap().to_string());
+    /// })?;
+    /// assert_eq!(texts, ["a", "b"]);
+    /// assert_eq!(session.event_count(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn parse_visiting(
+        input: &'a [u8],
+        options: ParseOptions,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<Self, Error> {
+        match core::str::from_utf8(input) {
+            Ok(text) => Self::parse_str_visiting(text, options, &mut visit),
+            Err(_) => Self::parse_with(input, options),
+        }
+    }
+
+    fn parse_str_visiting(
+        text: &'a str,
+        options: ParseOptions,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<Self, Error> {
         let mut sc = Scanner::new(text, 0, options.max_depth);
         if sc.peek_value()? != b'{' {
             return Err(sc.error(ErrorKind::NotAnObject));
@@ -119,7 +156,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
             let at = Location::header(TOP.get(i).copied().unwrap_or(""));
             read::mark_seen(&mut seen, i as u32, &sc, at)?;
             match i {
-                0 => events = Some(scan_events(&mut sc)?),
+                0 => events = Some(scan_events(&mut sc, &mut visit)?),
                 1 => header.session_id = read::heapless_string(&mut sc, at)?,
                 2 => header.last_updated_at = read::heapless_string(&mut sc, at)?,
                 3 => {
@@ -205,8 +242,12 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     }
 }
 
-/// Validates every event; returns the array's view and its length.
-fn scan_events<'a>(sc: &mut Scanner<'a>) -> Result<(RawValue<'a>, usize), Error> {
+/// Validates every event, handing each to `visit`; returns the array's view and its length.
+#[inline(always)]
+fn scan_events<'a>(
+    sc: &mut Scanner<'a>,
+    visit: &mut impl FnMut(&Event<'a>),
+) -> Result<(RawValue<'a>, usize), Error> {
     let at = Location::header("events");
     if sc.peek_value()? != b'[' {
         return Err(sc.error(ErrorKind::WrongType {
@@ -219,7 +260,7 @@ fn scan_events<'a>(sc: &mut Scanner<'a>) -> Result<(RawValue<'a>, usize), Error>
     let mut count = 0;
     let mut first = true;
     while sc.next_item(&mut first)? {
-        decode_event(sc, count, 2)?;
+        visit(&decode_event(sc, count, 2)?);
         count += 1;
     }
     Ok((
@@ -245,20 +286,14 @@ impl<'a> Iterator for Events<'a> {
             return None;
         }
         // Every step here succeeded once already during `parse`, on the same bytes.
-        let event = match self.scanner.next_item(&mut self.first) {
-            Ok(true) => decode_event(&mut self.scanner, self.index, 2).ok(),
-            _ => None,
-        };
-        match event {
-            Some(e) => {
+        if let Ok(true) = self.scanner.next_item(&mut self.first) {
+            if let Ok(event) = decode_event(&mut self.scanner, self.index, 2) {
                 self.index += 1;
-                Some(e)
-            }
-            None => {
-                self.index = self.count;
-                None
+                return Some(event);
             }
         }
+        self.index = self.count;
+        None
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

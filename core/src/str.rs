@@ -27,7 +27,9 @@ use crate::escape::decode_escape;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct JsonStr<'a> {
     raw: &'a str,
-    escaped: bool,
+    /// 1 when `raw` has escapes. A full word rather than a `bool`: with no padding bytes,
+    /// results carrying a `JsonStr` move as whole words (measurably faster in the scanner).
+    escaped: usize,
 }
 
 /// The buffer given to [`JsonStr::decode_into`] is shorter than the decoded string.
@@ -57,7 +59,10 @@ pub enum Segment<'a> {
 impl<'a> JsonStr<'a> {
     /// Wraps `raw` (the text between the quotes); `escaped` must be true if it has a backslash.
     pub(crate) const fn new(raw: &'a str, escaped: bool) -> Self {
-        JsonStr { raw, escaped }
+        JsonStr {
+            raw,
+            escaped: escaped as usize,
+        }
     }
 
     /// The string exactly as written between the quotes, escapes included.
@@ -67,12 +72,12 @@ impl<'a> JsonStr<'a> {
 
     /// True when the string contains at least one escape sequence.
     pub const fn has_escapes(&self) -> bool {
-        self.escaped
+        self.escaped != 0
     }
 
     /// The decoded text, borrowed, when the string has no escapes.
     pub const fn as_str(&self) -> Option<&'a str> {
-        if self.escaped {
+        if self.has_escapes() {
             None
         } else {
             Some(self.raw)
@@ -94,7 +99,7 @@ impl<'a> JsonStr<'a> {
 
     /// Length in bytes of the decoded (UTF-8) string.
     pub fn decoded_len(&self) -> usize {
-        if !self.escaped {
+        if !self.has_escapes() {
             return self.raw.len();
         }
         self.segments()
@@ -153,7 +158,7 @@ impl<'a> JsonStr<'a> {
 
     /// Compares the decoded string with `other`, without allocating.
     pub fn eq_str(&self, other: &str) -> bool {
-        if !self.escaped {
+        if !self.has_escapes() {
             return self.raw == other;
         }
         let mut rest = other.as_bytes();

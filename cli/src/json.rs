@@ -1,0 +1,294 @@
+//! A small streaming JSON writer: pretty (2-space indentation) or compact, with correct string
+//! escaping of decoded text.
+
+use std::io::{self, Write};
+
+use lcsession_core::{JsonStr, RawValue, Segment, ValueKind};
+
+/// Writes one JSON value to `out`, tracking commas and indentation.
+///
+/// Call [`key`](Self::key) before each object member's value; containers are opened and closed
+/// with `begin_*` / `end_*`. The writer does not check that the calls form valid JSON: the
+/// renderers drive it from already validated sessions.
+pub struct JsonWriter<W: Write> {
+    out: W,
+    pretty: bool,
+    /// One entry per open container: whether it already holds a value.
+    open: Vec<bool>,
+    /// A key was just written; the next value follows it on the same line.
+    after_key: bool,
+}
+
+impl<W: Write> JsonWriter<W> {
+    /// A writer; `pretty` selects 2-space indentation, otherwise everything is on one line.
+    pub fn new(out: W, pretty: bool) -> Self {
+        JsonWriter {
+            out,
+            pretty,
+            open: Vec::new(),
+            after_key: false,
+        }
+    }
+
+    /// Gives the output back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn newline_indent(&mut self) -> io::Result<()> {
+        self.out.write_all(b"\n")?;
+        for _ in 0..self.open.len() {
+            self.out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// Separator and indentation before a value or key.
+    fn before(&mut self) -> io::Result<()> {
+        if self.after_key {
+            self.after_key = false;
+            return Ok(());
+        }
+        if let Some(has_items) = self.open.last_mut() {
+            let comma = *has_items;
+            *has_items = true;
+            if comma {
+                self.out.write_all(b",")?;
+            }
+            if self.pretty {
+                self.newline_indent()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens an object.
+    pub fn begin_object(&mut self) -> io::Result<()> {
+        self.before()?;
+        self.out.write_all(b"{")?;
+        self.open.push(false);
+        Ok(())
+    }
+
+    /// Closes the innermost object.
+    pub fn end_object(&mut self) -> io::Result<()> {
+        self.end(b"}")
+    }
+
+    /// Opens an array.
+    pub fn begin_array(&mut self) -> io::Result<()> {
+        self.before()?;
+        self.out.write_all(b"[")?;
+        self.open.push(false);
+        Ok(())
+    }
+
+    /// Closes the innermost array.
+    pub fn end_array(&mut self) -> io::Result<()> {
+        self.end(b"]")
+    }
+
+    fn end(&mut self, close: &[u8]) -> io::Result<()> {
+        let had_items = self.open.pop().unwrap_or(false);
+        if had_items && self.pretty {
+            self.newline_indent()?;
+        }
+        self.out.write_all(close)
+    }
+
+    /// Writes an object key given as a [`JsonStr`] (decoded, then escaped).
+    pub fn key(&mut self, key: JsonStr<'_>) -> io::Result<()> {
+        self.before()?;
+        write_escaped(&mut self.out, key)?;
+        self.colon()
+    }
+
+    fn colon(&mut self) -> io::Result<()> {
+        self.out.write_all(if self.pretty { b": " } else { b":" })?;
+        self.after_key = true;
+        Ok(())
+    }
+
+    /// Writes a string value from plain text.
+    pub fn str(&mut self, s: &str) -> io::Result<()> {
+        self.before()?;
+        write_escaped_str(&mut self.out, s)
+    }
+
+    /// Writes a string value from a [`JsonStr`]: decoded, then re-escaped.
+    pub fn json_str(&mut self, s: JsonStr<'_>) -> io::Result<()> {
+        self.before()?;
+        write_escaped(&mut self.out, s)
+    }
+
+    /// Writes `null`.
+    pub fn null(&mut self) -> io::Result<()> {
+        self.literal("null")
+    }
+
+    /// Writes `true` or `false`.
+    pub fn bool(&mut self, b: bool) -> io::Result<()> {
+        self.literal(if b { "true" } else { "false" })
+    }
+
+    /// Writes an unsigned integer.
+    pub fn u64(&mut self, n: u64) -> io::Result<()> {
+        self.before()?;
+        write!(self.out, "{n}")
+    }
+
+    /// Writes a float: `raw` (the number's original text) when given, otherwise the shortest
+    /// text that reads back as `v` (integral values without `.0`).
+    pub fn f64(&mut self, v: f64, raw: Option<&str>) -> io::Result<()> {
+        match raw {
+            Some(text) => self.literal(text),
+            // `Display` for f64 never uses an exponent and prints `1.0` as `1`; the core only
+            // yields finite values.
+            None => {
+                self.before()?;
+                write!(self.out, "{v}")
+            }
+        }
+    }
+
+    /// Writes pre-validated JSON text verbatim (a number or literal).
+    fn literal(&mut self, text: &str) -> io::Result<()> {
+        self.before()?;
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// Re-emits a raw value: strings and keys decoded then re-escaped, numbers as their
+    /// original text, containers re-indented.
+    ///
+    /// This recurses once per nesting level. That is bounded: the value was validated by the
+    /// core, which rejects nesting deeper than `ParseOptions::max_depth` (at most
+    /// `lcsession_core::MAX_DEPTH` = 256), so the stack use is at most a few hundred small
+    /// frames.
+    pub fn raw(&mut self, value: RawValue<'_>) -> io::Result<()> {
+        match value.kind() {
+            ValueKind::Object => {
+                self.begin_object()?;
+                for (k, v) in value.members() {
+                    self.key(k)?;
+                    self.raw(v)?;
+                }
+                self.end_object()
+            }
+            ValueKind::Array => {
+                self.begin_array()?;
+                for item in value.items() {
+                    self.raw(item)?;
+                }
+                self.end_array()
+            }
+            ValueKind::String => match value.as_str() {
+                Some(s) => self.json_str(s),
+                None => self.literal(value.as_raw_str()),
+            },
+            ValueKind::Number | ValueKind::Bool | ValueKind::Null => {
+                self.literal(value.as_raw_str())
+            }
+        }
+    }
+}
+
+/// The escape for one byte, if JSON needs one (`"`, `\` and control characters).
+fn escape_for(b: u8) -> Option<&'static str> {
+    const HEX: [&str; 32] = [
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+        "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
+        "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
+        "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+    ];
+    match b {
+        b'"' => Some("\\\""),
+        b'\\' => Some("\\\\"),
+        0..=0x1f => HEX.get(usize::from(b)).copied(),
+        _ => None,
+    }
+}
+
+/// Writes the body of a string (no quotes), escaping what JSON requires. Non-ASCII text is
+/// written as UTF-8.
+fn write_escaped_body<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(esc) = escape_for(b) {
+            out.write_all(bytes.get(start..i).unwrap_or_default())?;
+            out.write_all(esc.as_bytes())?;
+            start = i + 1;
+        }
+    }
+    out.write_all(bytes.get(start..).unwrap_or_default())
+}
+
+/// Writes `s` as a quoted, escaped JSON string.
+pub fn write_escaped_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    write_escaped_body(out, s)?;
+    out.write_all(b"\"")
+}
+
+/// Writes the decoded text of `s` as a quoted JSON string, escaped afresh.
+pub fn write_escaped<W: Write + ?Sized>(out: &mut W, s: JsonStr<'_>) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    if let Some(plain) = s.as_str() {
+        write_escaped_body(out, plain)?;
+    } else {
+        let mut buf = [0u8; 4];
+        for segment in s.segments() {
+            match segment {
+                Segment::Text(t) => write_escaped_body(out, t)?,
+                Segment::Char(c) => write_escaped_body(out, c.encode_utf8(&mut buf))?,
+            }
+        }
+    }
+    out.write_all(b"\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(
+        f: impl FnOnce(&mut JsonWriter<&mut Vec<u8>>) -> io::Result<()>,
+        pretty: bool,
+    ) -> String {
+        let mut buf = Vec::new();
+        let mut w = JsonWriter::new(&mut buf, pretty);
+        f(&mut w).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn escapes_what_json_requires() {
+        let mut out = Vec::new();
+        write_escaped_str(&mut out, "a\"b\\c\n\t\u{1}é😀\u{7f}").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\\\"b\\\\c\\n\\t\\u0001é😀\u{7f}\""
+        );
+    }
+
+    #[test]
+    fn pretty_and_compact_layouts() {
+        let doc = br#"{"session_id":"s","last_updated_at":"t","events":[],"x":{"a":[1,{"b":null},[]],"e":{}}}"#;
+        let s = lcsession_core::parse(doc).unwrap();
+        assert_eq!(
+            render(|w| w.raw(s.raw()), false),
+            r#"{"session_id":"s","last_updated_at":"t","events":[],"x":{"a":[1,{"b":null},[]],"e":{}}}"#
+        );
+        assert_eq!(
+            render(|w| w.raw(s.raw().get("x").unwrap()), true),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    },\n    []\n  ],\n  \"e\": {}\n}"
+        );
+    }
+
+    #[test]
+    fn floats_without_raw_text() {
+        assert_eq!(render(|w| w.f64(0.0, None), false), "0");
+        assert_eq!(render(|w| w.f64(41872.6, None), false), "41872.6");
+        assert_eq!(render(|w| w.f64(2.0, Some("2E+0")), false), "2E+0");
+    }
+}

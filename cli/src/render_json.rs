@@ -1,0 +1,232 @@
+//! `--format json` and `--format events`: the decoded session re-emitted as JSON.
+//!
+//! Members are written in input order. Known fields come from the decoded values (the typed
+//! [`Header`](lcsession_core::Header) and [`EventBody`]), everything else from the raw view;
+//! strings are decoded then re-escaped, numbers keep their original text. Missing fields stay
+//! missing, `null` stays `null`, so the output is semantically equal to the input.
+
+use std::io::{self, Write};
+
+use lcsession_core::{
+    Event, EventBody, Field, ImageAttachment, JobMetadata, JsonStr, RawValue, Usage,
+};
+
+use crate::inspect::{CliSession, ID_CAPACITY, LIST_CAPACITY, TEXT_CAPACITY};
+use crate::json::JsonWriter;
+
+type CliJob = JobMetadata<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY>;
+
+/// Writes the whole session as one JSON value (no trailing newline).
+pub fn write_session<W: Write>(w: &mut JsonWriter<W>, session: &CliSession<'_>) -> io::Result<()> {
+    let h = session.header();
+    w.begin_object()?;
+    for (key, value) in session.raw().members() {
+        w.key(key)?;
+        if key.eq_str("events") {
+            w.begin_array()?;
+            for event in session.events() {
+                write_event(w, &event)?;
+            }
+            w.end_array()?;
+        } else if key.eq_str("session_id") {
+            w.str(&h.session_id)?;
+        } else if key.eq_str("last_updated_at") {
+            w.str(&h.last_updated_at)?;
+        } else if key.eq_str("generated_title") {
+            field(w, &h.generated_title, value, |w, t| w.str(t))?;
+        } else if key.eq_str("index_ids") {
+            field(w, &h.index_ids, value, |w, ids| {
+                w.begin_array()?;
+                for id in ids {
+                    w.str(id)?;
+                }
+                w.end_array()
+            })?;
+        } else if key.eq_str("job_metadata") {
+            field(w, &h.job_metadata, value, |w, job| write_job(w, job, value))?;
+        } else if key.eq_str("shared_access") {
+            field(w, &h.shared_access, value, |w, access| {
+                w.str(access.as_str())
+            })?;
+        } else {
+            w.raw(value)?;
+        }
+    }
+    w.end_object()
+}
+
+/// Writes a decoded optional field; `raw` is the member's value as written, used only if the
+/// decoded field says "missing" although the key is there (which parse rules out).
+fn field<W: Write, T>(
+    w: &mut JsonWriter<W>,
+    decoded: &Field<T>,
+    raw: RawValue<'_>,
+    present: impl FnOnce(&mut JsonWriter<W>, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    match decoded {
+        Field::Present(v) => present(w, v),
+        Field::Null => w.null(),
+        Field::Missing => w.raw(raw),
+    }
+}
+
+fn write_job<W: Write>(w: &mut JsonWriter<W>, job: &CliJob, raw: RawValue<'_>) -> io::Result<()> {
+    w.begin_object()?;
+    for (key, value) in raw.members() {
+        w.key(key)?;
+        if key.eq_str("duration_ms") {
+            field(w, &job.duration_ms, value, |w, &d| {
+                w.f64(d, value.as_number_str())
+            })?;
+        } else if key.eq_str("error") {
+            field(w, &job.error, value, |w, e| w.str(e))?;
+        } else if key.eq_str("export_config_ids") {
+            field(w, &job.export_config_ids, value, |w, ids| {
+                w.begin_array()?;
+                for id in ids {
+                    w.str(id)?;
+                }
+                w.end_array()
+            })?;
+        } else if key.eq_str("is_error") {
+            field(w, &job.is_error, value, |w, &b| w.bool(b))?;
+        } else if key.eq_str("total_input_tokens") {
+            field(w, &job.total_input_tokens, value, |w, &n| w.u64(n))?;
+        } else if key.eq_str("total_output_tokens") {
+            field(w, &job.total_output_tokens, value, |w, &n| w.u64(n))?;
+        } else if key.eq_str("turns") {
+            field(w, &job.turns, value, |w, &n| w.u64(n))?;
+        } else {
+            w.raw(value)?;
+        }
+    }
+    w.end_object()
+}
+
+/// Writes one event object: every member in input order, known ones from the typed body.
+pub fn write_event<W: Write>(w: &mut JsonWriter<W>, event: &Event<'_>) -> io::Result<()> {
+    w.begin_object()?;
+    for (key, value) in event.raw.members() {
+        w.key(key)?;
+        write_event_member(w, event, key, value)?;
+    }
+    w.end_object()
+}
+
+fn write_event_member<W: Write>(
+    w: &mut JsonWriter<W>,
+    event: &Event<'_>,
+    key: JsonStr<'_>,
+    value: RawValue<'_>,
+) -> io::Result<()> {
+    if key.eq_str("type") {
+        return match event.body {
+            EventBody::Unknown { type_name } => w.json_str(type_name),
+            // A `type` that parsed is a string naming a known type, or `null` (type inferred).
+            _ if value.is_null() => w.null(),
+            _ => match event.event_type().as_str() {
+                Some(tag) => w.str(tag),
+                None => w.raw(value),
+            },
+        };
+    }
+    match &event.body {
+        EventBody::ThinkingDelta { content }
+        | EventBody::TextDelta { content }
+        | EventBody::Thinking { content }
+        | EventBody::Text { content }
+        | EventBody::UserInput { content }
+            if key.eq_str("content") =>
+        {
+            w.json_str(*content)
+        }
+        EventBody::ToolCall(call) if key.eq_str("arguments") => w.raw(call.arguments),
+        EventBody::ToolCall(call) if key.eq_str("call_id") => w.json_str(call.call_id),
+        EventBody::ToolCall(call) if key.eq_str("name") => w.json_str(call.name),
+        EventBody::ToolResult(result) if key.eq_str("call_id") => w.json_str(result.call_id),
+        EventBody::ToolResult(result) if key.eq_str("name") => w.json_str(result.name),
+        EventBody::ToolResult(result) if key.eq_str("result") => w.raw(result.result),
+        EventBody::ToolResult(result) if key.eq_str("image_attachment") => {
+            field(w, &result.image_attachment, value, |w, image| {
+                write_image(w, image, value)
+            })
+        }
+        EventBody::Stop(stop) if key.eq_str("error") => match stop.error {
+            Some(error) => w.json_str(error),
+            None => w.null(),
+        },
+        EventBody::Stop(stop) if key.eq_str("is_error") => w.bool(stop.is_error),
+        EventBody::Stop(stop) if key.eq_str("usage") => write_usage(w, &stop.usage),
+        EventBody::Stop(stop) if key.eq_str("skipped_index_ids") => {
+            field(w, &stop.skipped_index_ids, value, |w, ids| {
+                w.begin_array()?;
+                for id in ids.iter() {
+                    w.json_str(id)?;
+                }
+                w.end_array()
+            })
+        }
+        _ => w.raw(value),
+    }
+}
+
+fn write_image<W: Write>(
+    w: &mut JsonWriter<W>,
+    image: &ImageAttachment<'_>,
+    raw: RawValue<'_>,
+) -> io::Result<()> {
+    w.begin_object()?;
+    for (key, value) in raw.members() {
+        w.key(key)?;
+        if key.eq_str("attachment_name") {
+            w.json_str(image.attachment_name)?;
+        } else if key.eq_str("source_id") {
+            w.json_str(image.source_id)?;
+        } else {
+            w.raw(value)?;
+        }
+    }
+    w.end_object()
+}
+
+fn write_usage<W: Write>(w: &mut JsonWriter<W>, usage: &Usage<'_>) -> io::Result<()> {
+    w.begin_object()?;
+    for (key, value) in usage.raw.members() {
+        w.key(key)?;
+        if key.eq_str("duration_ms") {
+            field(w, &usage.duration_ms, value, |w, &d| {
+                w.f64(d, value.as_number_str())
+            })?;
+        } else if key.eq_str("total_input_tokens") {
+            field(w, &usage.total_input_tokens, value, |w, &n| w.u64(n))?;
+        } else if key.eq_str("total_output_tokens") {
+            field(w, &usage.total_output_tokens, value, |w, &n| w.u64(n))?;
+        } else if key.eq_str("turns") {
+            field(w, &usage.turns, value, |w, &n| w.u64(n))?;
+        } else {
+            w.raw(value)?;
+        }
+    }
+    w.end_object()
+}
+
+/// `--format json`: the session, pretty-printed unless `compact`, then a newline.
+pub fn write_json<W: Write>(
+    out: &mut W,
+    session: &CliSession<'_>,
+    compact: bool,
+) -> io::Result<()> {
+    let mut w = JsonWriter::new(&mut *out, !compact);
+    write_session(&mut w, session)?;
+    out.write_all(b"\n")
+}
+
+/// `--format events`: one compact JSON line per event.
+pub fn write_events<W: Write>(out: &mut W, session: &CliSession<'_>) -> io::Result<()> {
+    for event in session.events() {
+        let mut w = JsonWriter::new(&mut *out, false);
+        write_event(&mut w, &event)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use lcsession_core::{Event, EventBody, EventType, Field, JsonStr, RawValue, Usage};
+use lcsession_core::{Event, EventBody, EventType, Field, JsonStr, RawValue, Segment, Usage};
 
 use crate::inspect::CliSession;
 use crate::json::JsonWriter;
@@ -24,47 +24,96 @@ pub fn write_text<W: Write>(out: &mut W, session: &CliSession<'_>) -> io::Result
     write_transcript(out, session)
 }
 
-/// Writes `chars`, escaping control characters, indenting every line after the first (and
-/// the first too when `at_line_start`).
-fn write_chars<W: Write>(
-    out: &mut W,
-    chars: impl Iterator<Item = char>,
-    indent: &str,
-    mut at_line_start: bool,
-) -> io::Result<()> {
-    let mut buf = [0u8; 4];
-    // Indentation is written only before a line's first character, so blank lines (and empty
-    // texts) carry no trailing spaces.
-    for c in chars {
-        if c == '\n' {
-            out.write_all(b"\n")?;
-            at_line_start = true;
-            continue;
-        }
-        if at_line_start {
-            out.write_all(indent.as_bytes())?;
-            at_line_start = false;
-        }
-        match c {
-            '\t' => out.write_all(b"\t")?,
-            c if c.is_control() => write!(out, "\\u{:04x}", u32::from(c))?,
-            c => out.write_all(c.encode_utf8(&mut buf).as_bytes())?,
+/// Writes decoded text for a terminal: control characters other than newline and tab are
+/// escaped, and lines after a newline are indented. Indentation is written only before a
+/// line's first character, so blank lines (and empty texts) carry no trailing spaces.
+struct TextOut<'w, W: Write> {
+    out: &'w mut W,
+    indent: &'w str,
+    at_line_start: bool,
+}
+
+impl<'w, W: Write> TextOut<'w, W> {
+    /// Text continuing the current line (`at_line_start` false) or starting a new indented
+    /// line (true).
+    fn new(out: &'w mut W, indent: &'w str, at_line_start: bool) -> Self {
+        TextOut {
+            out,
+            indent,
+            at_line_start,
         }
     }
-    Ok(())
+
+    /// Writes the indentation if a new line starts here.
+    fn indent_line(&mut self) -> io::Result<()> {
+        if self.at_line_start {
+            self.at_line_start = false;
+            self.out.write_all(self.indent.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Text without special characters.
+    fn plain(&mut self, s: &str) -> io::Result<()> {
+        if s.is_empty() {
+            return Ok(());
+        }
+        self.indent_line()?;
+        self.out.write_all(s.as_bytes())
+    }
+
+    /// Any decoded text: runs of ordinary characters are written in one go.
+    fn str(&mut self, s: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if c == '\t' || !c.is_control() {
+                continue;
+            }
+            self.plain(s.get(start..i).unwrap_or_default())?;
+            start = i + c.len_utf8();
+            if c == '\n' {
+                self.out.write_all(b"\n")?;
+                self.at_line_start = true;
+            } else {
+                self.indent_line()?;
+                write!(self.out, "\\u{:04x}", u32::from(c))?;
+            }
+        }
+        self.plain(s.get(start..).unwrap_or_default())
+    }
+
+    /// A JSON string, decoded segment by segment.
+    fn json(&mut self, s: JsonStr<'_>) -> io::Result<()> {
+        let mut buf = [0u8; 4];
+        for segment in s.segments() {
+            match segment {
+                Segment::Text(t) => self.str(t)?,
+                Segment::Char(c) => self.str(c.encode_utf8(&mut buf))?,
+            }
+        }
+        Ok(())
+    }
 }
 
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
-    write_chars(out, s.chars(), INDENT, false)
+    TextOut::new(out, INDENT, false).str(s)
 }
 
 fn write_json_str<W: Write>(out: &mut W, s: JsonStr<'_>, indent: &str) -> io::Result<()> {
-    write_chars(out, s.chars(), indent, false)
+    TextOut::new(out, indent, false).json(s)
 }
 
-/// Writes a text block on the lines after its label, every line indented.
-fn write_block<W: Write>(out: &mut W, chars: impl Iterator<Item = char>) -> io::Result<()> {
-    write_chars(out, chars, INDENT, true)
+/// Writes a text block (the concatenation of `parts`) on the lines after its label, every
+/// line indented.
+fn write_block<'s, W: Write>(
+    out: &mut W,
+    parts: impl IntoIterator<Item = JsonStr<'s>>,
+) -> io::Result<()> {
+    let mut text = TextOut::new(out, INDENT, true);
+    for part in parts {
+        text.json(part)?;
+    }
+    Ok(())
 }
 
 /// A header field: its value, `(none)` when missing, `(null)` when null.
@@ -271,7 +320,7 @@ fn write_run<W: Write>(out: &mut W, run: &DeltaRun<'_>) -> io::Result<()> {
         )?;
     }
     // One character stream, so a newline at the end of a part indents the next part's text.
-    write_block(out, run.parts.iter().flat_map(|p| p.chars()))?;
+    write_block(out, run.parts.iter().copied())?;
     out.write_all(b"\n")
 }
 
@@ -301,20 +350,20 @@ fn write_event<W: Write>(out: &mut W, event: &Event<'_>) -> io::Result<()> {
     match &event.body {
         EventBody::UserInput { content } => {
             write!(out, "\n#{i} user:\n")?;
-            write_block(out, content.chars())?;
+            write_block(out, [*content])?;
         }
         EventBody::Thinking { content } => {
             writeln!(out, "#{i} thinking:")?;
-            write_block(out, content.chars())?;
+            write_block(out, [*content])?;
         }
         EventBody::Text { content } => {
             writeln!(out, "#{i} assistant:")?;
-            write_block(out, content.chars())?;
+            write_block(out, [*content])?;
         }
         // Deltas are merged by the caller; a lone one is shown as it is.
         EventBody::ThinkingDelta { content } | EventBody::TextDelta { content } => {
             writeln!(out, "#{i} {}:", type_label(event.event_type()))?;
-            write_block(out, content.chars())?;
+            write_block(out, [*content])?;
         }
         EventBody::ToolCall(call) => {
             write!(out, "#{i} tool call ")?;
@@ -442,10 +491,12 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_lines_indented() {
         let mut out = Vec::new();
-        write_chars(&mut out, "a\u{1b}[31m\n\nb\tc\u{9b}\n".chars(), "  ", false).unwrap();
+        TextOut::new(&mut out, "  ", false)
+            .str("a\u{1b}[31m\n\nb\tc\u{9b}\n\u{7f}")
+            .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a\\u001b[31m\n\n  b\tc\\u009b\n"
+            "a\\u001b[31m\n\n  b\tc\\u009b\n  \\u007f"
         );
     }
 }

@@ -1,0 +1,356 @@
+//! `lcs_session`: parsing a caller-owned buffer, the parse error, and whole-document access.
+//!
+//! # Why the handle holds a `Session<'static>`
+//!
+//! The core's `Session<'a>` borrows the input for `'a`. C cannot express that borrow, so the
+//! handle stores a `Session<'static>` built from a slice over the caller's buffer, and the
+//! C contract carries the lifetime instead: **the buffer must stay valid and unmodified
+//! until `lcs_session_free`**. Nothing in this crate hands out a Rust reference with the
+//! fake `'static` lifetime: every view leaving the crate is a raw `(pointer, length)` pair
+//! whose validity the header documents in the same terms. Copying the input instead would
+//! be safer for careless callers but would cost a copy of documents that may be hundreds of
+//! megabytes, which this library exists to avoid.
+
+use core::ffi::c_char;
+use core::fmt::Write as _;
+
+use lcsession_core::{Error, ErrorKind, Location, ParseOptions, Session, DEFAULT_MAX_DEPTH};
+
+use crate::panic::{call, guard};
+use crate::ptr::{self, Out};
+use crate::result::lcs_result;
+use crate::str::{decoded_eq, lcs_str};
+use crate::value::{lcs_value, lcs_value_iter, MODE_UNKNOWN_FIELDS};
+
+/// A parsed, fully validated session. Opaque; create it with `lcs_session_parse`, free it
+/// with `lcs_session_free`.
+///
+/// **Lifetime:** it borrows the buffer it was parsed from, which must stay valid and
+/// unmodified until `lcs_session_free`. Views into the header (`lcs_str` from
+/// `lcs_session_id` and friends) point into the session itself and die with it; views into
+/// the document (`lcs_jstr`, `lcs_value`, events) point into the buffer.
+///
+/// **Thread-safety:** immutable after parsing: any number of threads may call the
+/// `const lcs_session *` functions concurrently. Free it once, when no other thread uses it.
+#[allow(non_camel_case_types)]
+pub struct lcs_session {
+    /// Borrows the caller's buffer; see the module documentation for the `'static`.
+    pub(crate) session: Session<'static>,
+}
+
+/// Capacity, NUL included, of `lcs_parse_error.message`.
+pub const LCS_PARSE_ERROR_MESSAGE_CAPACITY: usize = 192;
+
+/// Why a parse failed, and where. Filled by `lcs_session_parse` only when it fails with a
+/// syntax (1xx) or schema (2xx) code. Plain data: no pointers to free.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct lcs_parse_error {
+    /// The result code returned by the parse.
+    pub code: lcs_result,
+    /// Byte offset in the input where the problem was detected.
+    pub offset: usize,
+    /// 1-based line of `offset`.
+    pub line: usize,
+    /// 1-based column of `offset`, counted in characters (not bytes).
+    pub column: usize,
+    /// True when the problem is inside an event; its zero-based index is then `event`.
+    pub has_event: bool,
+    /// Zero-based index of the event at fault (meaningful when `has_event`).
+    pub event: usize,
+    /// The field at fault as a dotted path (`"call_id"`, `"job_metadata.turns"`,
+    /// `"usage.total_input_tokens"`), or empty for syntax errors. Static storage.
+    pub field: lcs_str,
+    /// A NUL-terminated English message naming what and where, e.g.
+    /// "event 3 field `call_id`: missing at byte 812".
+    pub message: [c_char; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
+}
+
+/// The location of a schema error, if it has one.
+fn location(kind: ErrorKind) -> Option<Location> {
+    match kind {
+        ErrorKind::MissingField(at)
+        | ErrorKind::WrongType { at, .. }
+        | ErrorKind::DuplicateField(at)
+        | ErrorKind::Capacity { at, .. }
+        | ErrorKind::NumberOutOfRange(at)
+        | ErrorKind::InvalidValue(at) => Some(at),
+        _ => None,
+    }
+}
+
+/// Writes formatted text into a fixed buffer, truncating at a character boundary and always
+/// leaving room for the NUL.
+struct MessageBuf {
+    buf: [c_char; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
+    len: usize,
+}
+
+impl core::fmt::Write for MessageBuf {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for ch in s.chars() {
+            let mut utf8 = [0u8; 4];
+            let bytes = ch.encode_utf8(&mut utf8).as_bytes();
+            if self.len + bytes.len() >= LCS_PARSE_ERROR_MESSAGE_CAPACITY {
+                return Ok(());
+            }
+            for &b in bytes {
+                if let Some(slot) = self.buf.get_mut(self.len) {
+                    *slot = b as c_char;
+                }
+                self.len += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl lcs_parse_error {
+    /// Describes `err`, found while parsing `input`.
+    pub fn new(err: &Error, input: &[u8]) -> lcs_parse_error {
+        let (line, column) = err.line_column(input);
+        let at = location(err.kind());
+        let mut message = MessageBuf {
+            buf: [0; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
+            len: 0,
+        };
+        let _ = write!(message, "{err}");
+        lcs_parse_error {
+            code: lcs_result::from_kind(err.kind()),
+            offset: err.offset(),
+            line,
+            column,
+            has_event: at.and_then(|a| a.event).is_some(),
+            event: at.and_then(|a| a.event).unwrap_or(0),
+            field: lcs_str::new(at.map_or("", |a| a.field).as_bytes()),
+            message: message.buf,
+        }
+    }
+}
+
+/// Parses and validates the session in the `len` bytes at `buf` (UTF-8 JSON, not
+/// NUL-terminated) without copying them, and stores a new session in `*out_session`.
+///
+/// The whole document is checked: strict JSON (RFC 8259), UTF-8, every event against the
+/// schema, trailing bytes. Nesting deeper than 128 levels is rejected (see
+/// `lcs_session_parse_with_max_depth`).
+///
+/// Returns `LCS_OK`; a syntax (1xx) or schema (2xx) code, with details in `*out_error` when
+/// it is not NULL; `LCS_NULL_ARGUMENT` when `buf` (even with `len` 0) or `out_session` is
+/// NULL. `*out_session` is written only on success, `*out_error` only on a 1xx/2xx failure.
+///
+/// **Ownership:** the caller owns the new session and must pass it to `lcs_session_free`.
+/// The session borrows `buf`: keep the buffer valid and unmodified until then.
+///
+/// # Safety
+/// `buf` is NULL or has `len` readable bytes that outlive the session; `out_session` and
+/// `out_error` (which may be NULL) are writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_parse(
+    buf: *const u8,
+    len: usize,
+    out_session: *mut *mut lcs_session,
+    out_error: *mut lcs_parse_error,
+) -> lcs_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        parse(
+            buf,
+            len,
+            u32::from(DEFAULT_MAX_DEPTH),
+            out_session,
+            out_error,
+        )
+    }
+}
+
+/// `lcs_session_parse` with a nesting limit: the deepest nesting accepted, counting the
+/// session object as 1 (a tool call's `arguments` object is at depth 4). 0 means the
+/// default (128); values above 256 are treated as 256.
+///
+/// # Safety
+/// As for `lcs_session_parse`.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_parse_with_max_depth(
+    buf: *const u8,
+    len: usize,
+    max_depth: u32,
+    out_session: *mut *mut lcs_session,
+    out_error: *mut lcs_parse_error,
+) -> lcs_result {
+    // SAFETY: forwarded contract.
+    unsafe { parse(buf, len, max_depth, out_session, out_error) }
+}
+
+/// # Safety
+/// As for [`lcs_session_parse`].
+unsafe fn parse(
+    buf: *const u8,
+    len: usize,
+    max_depth: u32,
+    out_session: *mut *mut lcs_session,
+    out_error: *mut lcs_parse_error,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller guarantees `len` readable bytes that outlive the session, which
+        // is what the `'static` stands for (see the module documentation).
+        let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
+        let out = Out::new(out_session)?;
+        let max_depth = match max_depth {
+            0 => DEFAULT_MAX_DEPTH,
+            d => u16::try_from(d).unwrap_or(u16::MAX),
+        };
+        match Session::parse_with(input, ParseOptions { max_depth }) {
+            Ok(session) => {
+                let handle = Box::into_raw(Box::new(lcs_session { session }));
+                // SAFETY: `out_session` is writable (caller's contract).
+                unsafe { out.write(handle) };
+                Ok(())
+            }
+            Err(err) => {
+                let details = lcs_parse_error::new(&err, input);
+                if let Ok(out_error) = Out::new(out_error) {
+                    // SAFETY: `out_error` is non-NULL and writable (caller's contract).
+                    unsafe { out_error.write(details) };
+                }
+                Err(details.code)
+            }
+        }
+    })
+}
+
+/// Frees a session. NULL is allowed and does nothing. Every view into the session's header
+/// dies with it; the caller's buffer is not touched and may be freed afterwards.
+///
+/// # Safety
+/// `session` is NULL or was returned by `lcs_session_parse` and not yet freed; no cursor or
+/// view of it is used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_free(session: *mut lcs_session) {
+    guard(|| {
+        if !session.is_null() {
+            // SAFETY: `session` came from `Box::into_raw` in `parse` and is freed only once
+            // (caller's contract).
+            drop(unsafe { Box::from_raw(session) });
+        }
+    })
+}
+
+/// Borrows the session behind a handle.
+///
+/// # Safety
+/// `session` is NULL or a live handle from `lcs_session_parse`.
+pub(crate) unsafe fn session_ref<'a>(
+    session: *const lcs_session,
+) -> Result<&'a Session<'static>, lcs_result> {
+    // SAFETY: forwarded contract.
+    unsafe { ptr::borrow(session) }.map(|s| &s.session)
+}
+
+/// Writes the number of events to `*out_count`.
+///
+/// Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+///
+/// # Safety
+/// `session` is a live session; `out_count` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_event_count(
+    session: *const lcs_session,
+    out_count: *mut usize,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller's contract on `session`.
+        let s = unsafe { session_ref(session) }?;
+        let out = Out::new(out_count)?;
+        // SAFETY: `out_count` is writable (caller's contract).
+        unsafe { out.write(s.event_count()) };
+        Ok(())
+    })
+}
+
+/// Writes a view of the whole session object, as written, to `*out_value` (valid while the
+/// buffer is).
+///
+/// Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+///
+/// # Safety
+/// `session` is a live session; `out_value` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_raw(
+    session: *const lcs_session,
+    out_value: *mut lcs_value,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller's contract on `session`.
+        let s = unsafe { session_ref(session) }?;
+        let out = Out::new(out_value)?;
+        // SAFETY: `out_value` is writable (caller's contract).
+        unsafe { out.write(lcs_value::from_raw(s.raw())) };
+        Ok(())
+    })
+}
+
+/// Writes a view of the `events` array, as written, to `*out_value` (valid while the buffer
+/// is).
+///
+/// Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+///
+/// # Safety
+/// `session` is a live session; `out_value` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_events_raw(
+    session: *const lcs_session,
+    out_value: *mut lcs_value,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller's contract on `session`.
+        let s = unsafe { session_ref(session) }?;
+        let out = Out::new(out_value)?;
+        // SAFETY: `out_value` is writable (caller's contract).
+        unsafe { out.write(lcs_value::from_raw(s.events_raw())) };
+        Ok(())
+    })
+}
+
+/// The top-level keys the library decodes; every other top-level member is an unknown field.
+/// (Kept in step with the core by a test comparing with `Session::unknown_fields`.)
+const KNOWN_FIELDS: [&[u8]; 7] = [
+    b"events",
+    b"session_id",
+    b"last_updated_at",
+    b"generated_title",
+    b"index_ids",
+    b"job_metadata",
+    b"shared_access",
+];
+
+/// True when `key` (raw text of a key of the session object) is one the library decodes.
+pub(crate) fn is_known_field(key: &[u8]) -> bool {
+    KNOWN_FIELDS
+        .iter()
+        .any(|name| decoded_eq(key, name).unwrap_or(false))
+}
+
+/// Starts iterating the top-level members this library does not decode (fields newer than
+/// it), in input order: call `lcs_value_member_next` on the iterator.
+///
+/// Returns `LCS_OK` or `LCS_NULL_ARGUMENT`. The iterator borrows the buffer.
+///
+/// # Safety
+/// `session` is a live session; `out_iter` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_unknown_fields(
+    session: *const lcs_session,
+    out_iter: *mut lcs_value_iter,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller's contract on `session`.
+        let s = unsafe { session_ref(session) }?;
+        let out = Out::new(out_iter)?;
+        let iter = lcs_value_iter::new(s.raw().as_raw_str().as_bytes(), MODE_UNKNOWN_FIELDS);
+        // SAFETY: `out_iter` is writable (caller's contract).
+        unsafe { out.write(iter) };
+        Ok(())
+    })
+}

@@ -291,13 +291,6 @@ impl<'a> Slot<'a> {
             Slot::Str(_, r) | Slot::Other(r) => *r,
         }
     }
-
-    fn str(&self) -> Option<JsonStr<'a>> {
-        match self {
-            Slot::Str(s, _) => Some(*s),
-            Slot::Other(_) => None,
-        }
-    }
 }
 
 /// Known event member names; a slot each.
@@ -347,6 +340,56 @@ fn key_index(key: JsonStr<'_>) -> Option<usize> {
     }
 }
 
+/// Recognises a known member name written verbatim at the start of `rest` (which begins at
+/// the opening quote), closing quote included: the common case, matched without scanning.
+/// Names with escapes, or unknown names, return `None` and take the general path.
+#[inline(always)]
+fn quoted_key(rest: &[u8]) -> Option<(usize, usize)> {
+    let k = match rest.get(1)? {
+        b't' if rest.starts_with(b"\"type\"") => TYPE,
+        b'c' if rest.starts_with(b"\"content\"") => CONTENT,
+        b'c' if rest.starts_with(b"\"call_id\"") => CALL_ID,
+        b'a' if rest.starts_with(b"\"arguments\"") => ARGUMENTS,
+        b'n' if rest.starts_with(b"\"name\"") => NAME,
+        b'r' if rest.starts_with(b"\"result\"") => RESULT,
+        b'i' if rest.starts_with(b"\"image_attachment\"") => IMAGE,
+        b'i' if rest.starts_with(b"\"is_error\"") => IS_ERROR,
+        b'e' if rest.starts_with(b"\"error\"") => ERROR,
+        b'u' if rest.starts_with(b"\"usage\"") => USAGE,
+        b's' if rest.starts_with(b"\"skipped_index_ids\"") => SKIPPED,
+        _ => return None,
+    };
+    Some((k, KEYS.get(k).map_or(0, |key| key.len() + 2)))
+}
+
+/// Recognises a known type tag written verbatim (quotes included) at the start of `rest`.
+#[inline(always)]
+fn quoted_tag(rest: &[u8]) -> Option<(EventType, usize)> {
+    let (ty, len) = match rest.get(1)? {
+        b't' => {
+            if rest.starts_with(b"\"thinking_delta\"") {
+                (EventType::ThinkingDelta, 16)
+            } else if rest.starts_with(b"\"text_delta\"") {
+                (EventType::TextDelta, 12)
+            } else if rest.starts_with(b"\"thinking\"") {
+                (EventType::Thinking, 10)
+            } else if rest.starts_with(b"\"text\"") {
+                (EventType::Text, 6)
+            } else if rest.starts_with(b"\"tool_call\"") {
+                (EventType::ToolCall, 11)
+            } else if rest.starts_with(b"\"tool_result\"") {
+                (EventType::ToolResult, 13)
+            } else {
+                return None;
+            }
+        }
+        b'u' if rest.starts_with(b"\"user_input\"") => (EventType::UserInput, 12),
+        b's' if rest.starts_with(b"\"stop\"") => (EventType::Stop, 6),
+        _ => return None,
+    };
+    Some((ty, len))
+}
+
 /// The captured members of one event object, as compact spans into the scanner's text.
 struct Slots<'a> {
     text: &'a str,
@@ -357,6 +400,8 @@ struct Slots<'a> {
     strings: u16,
     /// Bit k: that string has escapes.
     escaped: u16,
+    /// The type tag, when `type` was recognised during the scan.
+    tag: Option<EventType>,
     spans: [(usize, usize); KEYS.len()],
     index: usize,
     raw: RawValue<'a>,
@@ -383,15 +428,29 @@ pub(crate) fn decode_event<'a>(
         present: 0,
         strings: 0,
         escaped: 0,
+        tag: None,
         spans: [(0, 0); KEYS.len()],
         index,
         raw: RawValue::new("", 0),
     };
     let mut first = true;
-    while let Some(key) = sc.next_key(&mut first)? {
-        let Some(k) = key_index(key) else {
-            sc.skip_value(depth + 1)?;
-            continue;
+    loop {
+        if !sc.next_member(&mut first)? {
+            break;
+        }
+        let k = match quoted_key(sc.rest()) {
+            Some((k, len)) => {
+                sc.pos += len;
+                sc.expect(b':', "`:`")?;
+                k
+            }
+            None => match key_index(sc.key()?) {
+                Some(k) => k,
+                None => {
+                    sc.skip_value(depth + 1)?;
+                    continue;
+                }
+            },
         };
         let bit = 1u16 << k;
         if slots.present & bit != 0 {
@@ -403,10 +462,17 @@ pub(crate) fn decode_event<'a>(
         slots.present |= bit;
         let span = if sc.peek_value()? == b'"' {
             let open = sc.pos;
-            let s = sc.string()?;
             slots.strings |= bit;
-            if s.has_escapes() {
-                slots.escaped |= bit;
+            match quoted_tag(sc.rest()).filter(|_| k == TYPE) {
+                Some((tag, len)) => {
+                    slots.tag = Some(tag);
+                    sc.pos += len;
+                }
+                None => {
+                    if sc.string()?.has_escapes() {
+                        slots.escaped |= bit;
+                    }
+                }
             }
             (open + 1, sc.pos - 1)
         } else {
@@ -422,7 +488,7 @@ pub(crate) fn decode_event<'a>(
         sc.text().get(start..sc.pos).unwrap_or_default(),
         slots.base + start,
     );
-    slots.into_event()
+    slots.to_event()
 }
 
 impl<'a> Slots<'a> {
@@ -465,9 +531,22 @@ impl<'a> Slots<'a> {
 
     #[inline]
     fn string(&self, k: usize) -> Result<JsonStr<'a>, Error> {
-        let slot = self.get(k).ok_or_else(|| self.missing(k))?;
-        slot.str()
-            .ok_or_else(|| self.wrong(self.at(k), slot.raw(), JsonType::String))
+        let bit = 1u16 << k;
+        match self.spans.get(k) {
+            Some(&(from, to)) if self.strings & bit != 0 => Ok(JsonStr::new(
+                self.text.get(from..to).unwrap_or_default(),
+                self.escaped & bit != 0,
+            )),
+            _ => Err(self.not_a_string(k)),
+        }
+    }
+
+    #[cold]
+    fn not_a_string(&self, k: usize) -> Error {
+        match self.get(k) {
+            Some(slot) => self.wrong(self.at(k), slot.raw(), JsonType::String),
+            None => self.missing(k),
+        }
     }
 
     #[inline]
@@ -486,21 +565,10 @@ impl<'a> Slots<'a> {
     }
 
     #[inline]
-    fn into_event(&self) -> Result<Event<'a>, Error> {
-        let (ty, inferred) = match self.get(TYPE) {
-            Some(Slot::Str(tag, _)) => match EventType::from_tag(tag) {
-                Some(t) => (t, false),
-                None => {
-                    return Ok(self.finish(EventBody::Unknown { type_name: tag }, false));
-                }
-            },
-            Some(Slot::Other(v)) if !v.is_null() => {
-                return Err(self.wrong(self.at(TYPE), v, JsonType::String));
-            }
-            _ => match self.infer() {
-                Some(t) => (t, true),
-                None => return Ok(self.finish(EventBody::Untyped, false)),
-            },
+    fn to_event(&self) -> Result<Event<'a>, Error> {
+        let (ty, inferred) = match self.tag {
+            Some(tag) => (tag, false),
+            None => self.slow_type()?,
         };
         // No `type` was claimed, so fields that do not fit a guess are no contract breach.
         if inferred && self.body(ty).is_err() {
@@ -511,6 +579,25 @@ impl<'a> Slots<'a> {
             inferred,
             body: self.body(ty)?,
             raw: self.raw,
+        })
+    }
+
+    /// The type when it was not a verbatim known tag: an escaped or unknown tag, a wrong
+    /// type, or inferred from the fields (`Unknown`/`Untyped` for the event objects as is).
+    #[inline(never)]
+    fn slow_type(&self) -> Result<(EventType, bool), Error> {
+        Ok(match self.get(TYPE) {
+            Some(Slot::Str(tag, _)) => match EventType::from_tag(tag) {
+                Some(t) => (t, false),
+                None => (EventType::Unknown, false),
+            },
+            Some(Slot::Other(v)) if !v.is_null() => {
+                return Err(self.wrong(self.at(TYPE), v, JsonType::String));
+            }
+            _ => match self.infer() {
+                Some(t) => (t, true),
+                None => (EventType::Untyped, false),
+            },
         })
     }
 
@@ -571,7 +658,10 @@ impl<'a> Slots<'a> {
                 image_attachment: self.image_attachment()?,
             }),
             EventType::Stop => EventBody::Stop(self.stop()?),
-            EventType::Unknown | EventType::Untyped => EventBody::Untyped,
+            EventType::Unknown => EventBody::Unknown {
+                type_name: self.string(TYPE)?,
+            },
+            EventType::Untyped => EventBody::Untyped,
         })
     }
 

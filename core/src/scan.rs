@@ -186,10 +186,21 @@ impl<'a> Scanner<'a> {
     /// consuming the `:` after it. `None` once the closing `}` is consumed.
     #[inline(always)]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
+        if self.next_member(first)? {
+            self.key().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Moves to the next member of an object: true when positioned at the opening quote of
+    /// its key, false once the closing `}` is consumed.
+    #[inline(always)]
+    pub(crate) fn next_member(&mut self, first: &mut bool) -> Result<bool, Error> {
         let b = self.peek()?;
         if b == b'}' {
             self.pos += 1;
-            return Ok(None);
+            return Ok(false);
         }
         if !*first {
             if b != b',' {
@@ -199,21 +210,35 @@ impl<'a> Scanner<'a> {
             self.skip_ws();
         }
         *first = false;
-        let key = self.key()?;
-        Ok(Some(key))
+        match self.bytes().get(self.pos) {
+            Some(b'"') => Ok(true),
+            Some(&b) => Err(self.unexpected(b, "a string key")),
+            None => Err(self.error(ErrorKind::UnexpectedEnd)),
+        }
     }
 
-    /// A member key and its `:`.
+    /// The bytes from the current position on.
     #[inline(always)]
-    fn key(&mut self) -> Result<JsonStr<'a>, Error> {
-        match self.bytes().get(self.pos) {
-            Some(b'"') => {}
-            Some(&b) => return Err(self.unexpected(b, "a string key")),
-            None => return Err(self.error(ErrorKind::UnexpectedEnd)),
-        }
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.bytes().get(self.pos..).unwrap_or_default()
+    }
+
+    /// A member key at the current `"` and its `:`.
+    #[inline(always)]
+    pub(crate) fn key(&mut self) -> Result<JsonStr<'a>, Error> {
         let key = self.string()?;
         self.expect(b':', "`:`")?;
         Ok(key)
+    }
+
+    /// A member key (checking its opening quote) and its `:`.
+    #[inline(always)]
+    fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
+        match self.bytes().get(self.pos) {
+            Some(b'"') => self.key(),
+            Some(&b) => Err(self.unexpected(b, "a string key")),
+            None => Err(self.error(ErrorKind::UnexpectedEnd)),
+        }
     }
 
     /// Positions at the next item of an array opened with [`array_start`](Self::array_start).
@@ -387,7 +412,7 @@ impl<'a> Scanner<'a> {
                     stack.pop();
                 } else {
                     if is_object {
-                        self.key()?;
+                        self.quoted_key()?;
                     }
                     continue 'value;
                 }
@@ -404,7 +429,7 @@ impl<'a> Scanner<'a> {
                         self.pos += 1;
                         if is_object {
                             self.skip_ws();
-                            self.key()?;
+                            self.quoted_key()?;
                         }
                         continue 'value;
                     }

@@ -110,7 +110,11 @@ const TARGETS: &[Target] = &[
     Target {
         field: "job_metadata.export_config_ids[]",
         capacity: ID,
-        doc: |lit| header_doc(&format!(r#""job_metadata":{{"export_config_ids":[{lit}]}}"#)),
+        doc: |lit| {
+            header_doc(&format!(
+                r#""job_metadata":{{"export_config_ids":[{lit}]}}"#
+            ))
+        },
         get: |h| {
             let ids = h.job_metadata.present()?.export_config_ids.present()?;
             assert_eq!(ids.len(), 1);
@@ -178,7 +182,13 @@ fn the_same_values_fit_default_capacities() {
                     .unwrap()
                     .to_string(),
                 "index_ids[]" => h.index_ids.present().unwrap()[1].to_string(),
-                _ => h.job_metadata.present().unwrap().export_config_ids.present().unwrap()[0]
+                _ => h
+                    .job_metadata
+                    .present()
+                    .unwrap()
+                    .export_config_ids
+                    .present()
+                    .unwrap()[0]
                     .to_string(),
             };
             assert_eq!(got, decoded);
@@ -289,9 +299,18 @@ fn zero_capacities() {
 
 #[test]
 fn default_capacity_edges() {
-    let id = |n: usize| format!(r#"{{"events":[],"session_id":"{}","last_updated_at":"t"}}"#, "s".repeat(n));
+    let id = |n: usize| {
+        format!(
+            r#"{{"events":[],"session_id":"{}","last_updated_at":"t"}}"#,
+            "s".repeat(n)
+        )
+    };
     assert_eq!(
-        lcsession_core::parse(id(128).as_bytes()).unwrap().header().session_id.len(),
+        lcsession_core::parse(id(128).as_bytes())
+            .unwrap()
+            .header()
+            .session_id
+            .len(),
         128
     );
     let d = id(129);
@@ -305,18 +324,15 @@ fn default_capacity_edges() {
     let title = |n: usize| header_doc(&format!(r#""generated_title":"{}""#, "t".repeat(n)));
     assert!(lcsession_core::parse(title(512).as_bytes()).is_ok());
     assert_eq!(
-        lcsession_core::parse(title(513).as_bytes()).unwrap_err().kind(),
+        lcsession_core::parse(title(513).as_bytes())
+            .unwrap_err()
+            .kind(),
         ErrorKind::Capacity {
             at: hd("generated_title"),
             capacity: 512
         }
     );
-    let list = |n: usize| {
-        header_doc(&format!(
-            r#""index_ids":[{}]"#,
-            vec![r#""i""#; n].join(",")
-        ))
-    };
+    let list = |n: usize| header_doc(&format!(r#""index_ids":[{}]"#, vec![r#""i""#; n].join(",")));
     assert_eq!(
         lcsession_core::parse(list(16).as_bytes())
             .unwrap()
@@ -328,7 +344,9 @@ fn default_capacity_edges() {
         16
     );
     assert_eq!(
-        lcsession_core::parse(list(17).as_bytes()).unwrap_err().kind(),
+        lcsession_core::parse(list(17).as_bytes())
+            .unwrap_err()
+            .kind(),
         ErrorKind::Capacity {
             at: hd("index_ids"),
             capacity: 16

@@ -18,8 +18,8 @@ const E1: &str = r#"{"type":"user_input","content":"b"}"#;
 /// The single event of a minimal session (the document is leaked: tests only).
 fn one(event: &str) -> Event<'static> {
     let d: &'static str = Box::leak(doc(&[event]).into_boxed_str());
-    let session = lcsession_core::parse(d.as_bytes())
-        .unwrap_or_else(|e| panic!("rejected: {e} in {d}"));
+    let session =
+        lcsession_core::parse(d.as_bytes()).unwrap_or_else(|e| panic!("rejected: {e} in {d}"));
     assert_eq!(session.event_count(), 1);
     let mut events = session.events();
     let e = events.next().expect("one event");
@@ -139,7 +139,10 @@ fn tool_call_arguments_are_walkable() {
     assert_eq!(args.as_raw_str(), ARGS);
 
     // The first `query` wins for `get`; `members` shows both, in order.
-    assert_eq!(args.get("query").unwrap().as_str().unwrap(), "Q3 \"rev\" café");
+    assert_eq!(
+        args.get("query").unwrap().as_str().unwrap(),
+        "Q3 \"rev\" café"
+    );
     let keys: Vec<String> = args.members().map(|(k, _)| k.to_string()).collect();
     assert_eq!(
         keys,
@@ -222,7 +225,10 @@ fn tool_call_arguments_are_walkable() {
     assert_eq!(args.items().count(), 0);
     assert_eq!(tags.members().count(), 0);
     assert!(tags.get("a").is_none());
-    assert_eq!(args.get("query").unwrap().as_u64(), Err(NumberError::NotANumber));
+    assert_eq!(
+        args.get("query").unwrap().as_u64(),
+        Err(NumberError::NotANumber)
+    );
     assert_eq!(args.as_str(), None);
     assert_eq!(args.as_bool(), None);
     assert_eq!(args.as_number_str(), None);
@@ -234,17 +240,18 @@ fn tool_call_arguments_are_walkable() {
 
 #[test]
 fn raw_value_offsets_point_into_the_input() {
-    let event = format!(
-        "{{\"type\":\"tool_call\", \"call_id\":\"c\",\"name\":\"n\",\n  \"arguments\" : {{ \"q\" : [ 1 , {{ }} ] }} }}"
-    );
-    let d = doc(&[&event]);
+    let event = "{\"type\":\"tool_call\", \"call_id\":\"c\",\"name\":\"n\",\n  \"arguments\" : { \"q\" : [ 1 , { } ] } }";
+    let d = doc(&[event]);
     let session = lcsession_core::parse(d.as_bytes()).unwrap();
     let e = session.events().next().unwrap();
     let args = e.tool_call().unwrap().arguments;
     assert_eq!(args.as_raw_str(), r#"{ "q" : [ 1 , { } ] }"#);
     assert_eq!(args.offset(), at(&d, "{ \"q\""));
     let q = args.get("q").unwrap();
-    assert_eq!(&d[q.offset()..q.offset() + q.as_raw_str().len()], "[ 1 , { } ]");
+    assert_eq!(
+        &d[q.offset()..q.offset() + q.as_raw_str().len()],
+        "[ 1 , { } ]"
+    );
     for item in q.items() {
         assert_eq!(
             &d[item.offset()..item.offset() + item.as_raw_str().len()],
@@ -261,7 +268,11 @@ fn tool_call_requires_an_object() {
     for (bad, off_in_value) in [("[]", 0), (r#""q""#, 0), ("null", 0), ("1", 0)] {
         let event = event_json(
             "tool_call",
-            &[("call_id", r#""c""#), ("name", r#""n""#), ("arguments", bad)],
+            &[
+                ("call_id", r#""c""#),
+                ("name", r#""n""#),
+                ("arguments", bad),
+            ],
         );
         let (err, d, start) = event_err(&event);
         assert_err(
@@ -319,7 +330,13 @@ fn tool_result_image_attachment_missing_null_present() {
     let e = one(&format!(
         r#"{{{base},"image_attachment":{{"source_id":"doc-\u0037","extra":[1],"attachment_name":"p22.png"}}}}"#
     ));
-    let img = e.tool_result().unwrap().image_attachment.present().copied().unwrap();
+    let img = e
+        .tool_result()
+        .unwrap()
+        .image_attachment
+        .present()
+        .copied()
+        .unwrap();
     assert_eq!(img.attachment_name, "p22.png");
     assert_eq!(img.source_id, "doc-7");
     assert_eq!(
@@ -441,8 +458,18 @@ fn stop_usage_fields_missing_null_present() {
     let e = one(&stop_event("null", "{}"));
     let u = e.stop().unwrap().usage;
     assert_eq!(
-        (u.duration_ms, u.total_input_tokens, u.total_output_tokens, u.turns),
-        (Field::Missing, Field::Missing, Field::Missing, Field::Missing)
+        (
+            u.duration_ms,
+            u.total_input_tokens,
+            u.total_output_tokens,
+            u.turns
+        ),
+        (
+            Field::Missing,
+            Field::Missing,
+            Field::Missing,
+            Field::Missing
+        )
     );
     assert_eq!(u.raw.as_raw_str(), "{}");
 
@@ -452,7 +479,12 @@ fn stop_usage_fields_missing_null_present() {
     ));
     let u = e.stop().unwrap().usage;
     assert_eq!(
-        (u.duration_ms, u.total_input_tokens, u.total_output_tokens, u.turns),
+        (
+            u.duration_ms,
+            u.total_input_tokens,
+            u.total_output_tokens,
+            u.turns
+        ),
         (Field::Null, Field::Null, Field::Null, Field::Null)
     );
 
@@ -471,9 +503,14 @@ fn stop_usage_fields_missing_null_present() {
     );
 
     // Each field alone, so none of them leaks into another.
-    for (i, key) in ["duration_ms", "total_input_tokens", "total_output_tokens", "turns"]
-        .iter()
-        .enumerate()
+    for (i, key) in [
+        "duration_ms",
+        "total_input_tokens",
+        "total_output_tokens",
+        "turns",
+    ]
+    .iter()
+    .enumerate()
     {
         let e = one(&stop_event("null", &format!(r#"{{"{key}":7}}"#)));
         let u = e.stop().unwrap().usage;
@@ -661,13 +698,25 @@ fn stop_skipped_index_ids() {
     let e = one(&format!(
         r#"{{{base},"skipped_index_ids":["idx-a","idx-\u0062",""]}}"#
     ));
-    let list = e.stop().unwrap().skipped_index_ids.present().copied().unwrap();
+    let list = e
+        .stop()
+        .unwrap()
+        .skipped_index_ids
+        .present()
+        .copied()
+        .unwrap();
     let ids: Vec<String> = list.iter().map(|s| s.to_string()).collect();
     assert_eq!(ids, ["idx-a", "idx-b", ""]);
     assert_eq!(list.raw().as_raw_str(), r#"["idx-a","idx-\u0062",""]"#);
     let e = one(&format!(r#"{{{base},"skipped_index_ids":[]}}"#));
     assert_eq!(
-        e.stop().unwrap().skipped_index_ids.present().unwrap().iter().count(),
+        e.stop()
+            .unwrap()
+            .skipped_index_ids
+            .present()
+            .unwrap()
+            .iter()
+            .count(),
         0
     );
 
@@ -940,9 +989,7 @@ fn escaped_known_tags_and_keys_match() {
     assert_eq!((call.call_id, call.name), (call.call_id, call.name));
     assert_eq!(call.call_id, "c");
     assert_eq!(call.name, "n");
-    let e = one(
-        r#"{"type":"stop","error":null,"is_error":false,"us\u0061ge":{"tu\u0072ns":2}}"#,
-    );
+    let e = one(r#"{"type":"stop","error":null,"is_error":false,"us\u0061ge":{"tu\u0072ns":2}}"#);
     assert_eq!(e.stop().unwrap().usage.turns, Field::Present(2));
     // A duplicate written once plainly and once escaped is still a duplicate.
     let event = r#"{"type":"text","content":"a","c\u006fntent":"b"}"#;
@@ -1056,8 +1103,16 @@ fn untyped_inference() {
 #[test]
 fn duplicate_known_keys_are_errors() {
     for (event, field, dup_value) in [
-        (r#"{"type":"text","content":"a","content":"b"}"#, "content", r#""b""#),
-        (r#"{"type":"text","type":"text","content":"a"}"#, "type", r#""text","content""#),
+        (
+            r#"{"type":"text","content":"a","content":"b"}"#,
+            "content",
+            r#""b""#,
+        ),
+        (
+            r#"{"type":"text","type":"text","content":"a"}"#,
+            "type",
+            r#""text","content""#,
+        ),
         (
             r#"{"type":"tool_call","arguments":{},"call_id":"c","name":"n","arguments":[]}"#,
             "arguments",
@@ -1069,7 +1124,11 @@ fn duplicate_known_keys_are_errors() {
             "true",
         ),
         // A known key that the type does not use is still checked.
-        (r#"{"type":"text","content":"a","name":"x","name":"y"}"#, "name", r#""y""#),
+        (
+            r#"{"type":"text","content":"a","name":"x","name":"y"}"#,
+            "name",
+            r#""y""#,
+        ),
     ] {
         let (err, d, start) = event_err(event);
         assert_err(
@@ -1101,7 +1160,13 @@ fn unknown_members_are_tolerated_and_reachable() {
 fn invalid_json_in_an_unknown_member_is_still_a_syntax_error() {
     for (bad, kind) in [
         ("[1,]", None),
-        ("01", Some(ErrorKind::UnexpectedByte { found: b'1', expected: "`,` or `}`" })),
+        (
+            "01",
+            Some(ErrorKind::UnexpectedByte {
+                found: b'1',
+                expected: "`,` or `}`",
+            }),
+        ),
         (r#""\x""#, Some(ErrorKind::InvalidEscape)),
         ("nul", None),
         ("1.", Some(ErrorKind::InvalidNumber)),
@@ -1177,10 +1242,16 @@ fn sample_events_agree_with_serde_json() {
             }
         }
         if let Some(s) = e.stop() {
-            assert_eq!(s.error.map(|x| x.to_string()).as_deref(), w["error"].as_str());
+            assert_eq!(
+                s.error.map(|x| x.to_string()).as_deref(),
+                w["error"].as_str()
+            );
             assert_eq!(s.is_error, w["is_error"].as_bool().unwrap());
             let u = &w["usage"];
-            assert_eq!(s.usage.duration_ms.present().copied(), u["duration_ms"].as_f64());
+            assert_eq!(
+                s.usage.duration_ms.present().copied(),
+                u["duration_ms"].as_f64()
+            );
             assert_eq!(
                 s.usage.total_input_tokens.present().copied(),
                 u["total_input_tokens"].as_u64()
@@ -1225,7 +1296,10 @@ fn sample_events_agree_with_serde_json() {
     assert!(e37.inferred);
     assert_eq!(e37.event_type(), EventType::ToolCall);
     let stop = session.events().nth(31).unwrap();
-    assert_eq!(stop.stop().unwrap().usage.duration_ms, Field::Present(12950.4));
+    assert_eq!(
+        stop.stop().unwrap().usage.duration_ms,
+        Field::Present(12950.4)
+    );
 }
 
 #[test]

@@ -4,15 +4,13 @@
 
 mod common;
 
-use common::{
-    assert_err, at, at_last, hd, header_doc, hl, hs, parse_err, REFERENCE, SAMPLE,
-};
+use common::{assert_err, at, at_last, hd, header_doc, hl, hs, parse_err, REFERENCE, SAMPLE};
+use lcsession_core::{ErrorKind, Location};
 use lcsession_core::{
     EventBody, EventType, Field, Header, JobMetadata, JsonType, ParseOptions, Session,
     SharedAccess, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_MAX_DEPTH,
     DEFAULT_TEXT_CAPACITY, MAX_DEPTH,
 };
-use lcsession_core::{ErrorKind, Location};
 
 type DefaultSession<'a> = Session<'a>;
 
@@ -149,7 +147,10 @@ fn key_order_does_not_matter() {
     );
     let want = header_of(&first);
     assert_eq!(want.session_id.as_str(), "ses-1");
-    assert_eq!(want.job_metadata.present().unwrap().turns, Field::Present(2));
+    assert_eq!(
+        want.job_metadata.present().unwrap().turns,
+        Field::Present(2)
+    );
     for d in [&last, &middle, &shuffled] {
         let s = lcsession_core::parse(d.as_bytes()).unwrap();
         assert_eq!(*s.header(), want, "{d}");
@@ -189,10 +190,7 @@ fn optional_header_fields_missing_null_present() {
     let h = header_of(&header_doc(
         r#""generated_title":"Q3 \"findings\"","index_ids":[],"job_metadata":{},"shared_access":"query""#,
     ));
-    assert_eq!(
-        h.generated_title,
-        Field::Present(hs("Q3 \"findings\""))
-    );
+    assert_eq!(h.generated_title, Field::Present(hs("Q3 \"findings\"")));
     assert_eq!(h.index_ids, Field::Present(hl(&[])));
     assert_eq!(h.job_metadata, Field::Present(JobMetadata::default()));
     assert_eq!(h.shared_access, Field::Present(SharedAccess::Query));
@@ -268,7 +266,10 @@ fn each_job_metadata_field_missing_null_present() {
 fn job_metadata_numbers() {
     for (n, want) in [("0", 0), ("-0", 0), ("18446744073709551615", u64::MAX)] {
         let h = header_of(&header_doc(&format!(r#""job_metadata":{{"turns":{n}}}"#)));
-        assert_eq!(h.job_metadata.present().unwrap().turns, Field::Present(want));
+        assert_eq!(
+            h.job_metadata.present().unwrap().turns,
+            Field::Present(want)
+        );
     }
     for (n, want) in [("0", 0.0), ("1e3", 1000.0), ("-2.5E-1", -0.25), ("7", 7.0)] {
         let h = header_of(&header_doc(&format!(
@@ -435,7 +436,8 @@ fn header_wrong_types_and_ranges() {
         assert!(!err.is_syntax());
     }
     for (field, bad) in [("session_id", "5"), ("last_updated_at", "null")] {
-        let d = format!(r#"{{"events":[],"{field}":{bad},"session_id":"s","last_updated_at":"t"}}"#);
+        let d =
+            format!(r#"{{"events":[],"{field}":{bad},"session_id":"s","last_updated_at":"t"}}"#);
         let err = parse_err(&d);
         assert_err(
             err,
@@ -473,7 +475,10 @@ fn header_wrong_types_and_ranges() {
     );
     assert_eq!(
         parse_err(d).to_string(),
-        format!("field `events`: expected an array at byte {}", at(d, "null"))
+        format!(
+            "field `events`: expected an array at byte {}",
+            at(d, "null")
+        )
     );
 }
 
@@ -573,7 +578,8 @@ fn unknown_top_level_fields_are_kept_as_raw_json() {
     assert_eq!(esc.as_str().unwrap(), "vé");
 
     // Known keys, escaped or not, are never reported as unknown.
-    let d = r#"{"\u0065vents":[],"session\u005fid":"s","last_updated_at":"t","generated_title":null}"#;
+    let d =
+        r#"{"\u0065vents":[],"session\u005fid":"s","last_updated_at":"t","generated_title":null}"#;
     let s = lcsession_core::parse(d.as_bytes()).unwrap();
     assert_eq!(s.unknown_fields().count(), 0);
     assert_eq!(s.header().session_id.as_str(), "s");
@@ -585,18 +591,19 @@ fn missing_required_fields() {
         (r#"{"session_id":"s","last_updated_at":"t"}"#, "events"),
         (r#"{"events":[],"last_updated_at":"t"}"#, "session_id"),
         (r#"{"events":[],"session_id":"s"}"#, "last_updated_at"),
-        (r#"{"events":[],"session_id":"s","last_updated":"t"}"#, "last_updated_at"),
-        (r#"{"events":[],"sessionId":"s","last_updated_at":"t"}"#, "session_id"),
+        (
+            r#"{"events":[],"session_id":"s","last_updated":"t"}"#,
+            "last_updated_at",
+        ),
+        (
+            r#"{"events":[],"sessionId":"s","last_updated_at":"t"}"#,
+            "session_id",
+        ),
         (r#"{}"#, "events"),
         (r#"  {  }  "#, "events"),
     ] {
         let err = parse_err(d);
-        assert_err(
-            err,
-            ErrorKind::MissingField(hd(field)),
-            at_last(d, "}"),
-            d,
-        );
+        assert_err(err, ErrorKind::MissingField(hd(field)), at_last(d, "}"), d);
         assert_eq!(
             err.to_string(),
             format!("field `{field}`: missing at byte {}", at_last(d, "}"))
@@ -649,7 +656,12 @@ fn duplicate_top_level_keys() {
         ),
     ] {
         let err = parse_err(d);
-        assert_err(err, ErrorKind::DuplicateField(hd(field)), at_last(d, dup), d);
+        assert_err(
+            err,
+            ErrorKind::DuplicateField(hd(field)),
+            at_last(d, dup),
+            d,
+        );
         assert!(!err.is_syntax());
     }
 }
@@ -786,7 +798,11 @@ fn depth_limit_counts_the_root_as_one() {
 #[test]
 fn default_capacities() {
     assert_eq!(
-        (DEFAULT_ID_CAPACITY, DEFAULT_TEXT_CAPACITY, DEFAULT_LIST_CAPACITY),
+        (
+            DEFAULT_ID_CAPACITY,
+            DEFAULT_TEXT_CAPACITY,
+            DEFAULT_LIST_CAPACITY
+        ),
         (128, 512, 16)
     );
     let h: Header = Header::default();

@@ -119,7 +119,13 @@ fn hand_made_headers_with_escapes() {
         "Q3 \"findings\"\tcafé 中 \\ end"
     );
     assert_eq!(
-        want.job_metadata.present().unwrap().error.present().unwrap().as_str(),
+        want.job_metadata
+            .present()
+            .unwrap()
+            .error
+            .present()
+            .unwrap()
+            .as_str(),
         "line1\nline2 — \"x\""
     );
     assert_eq!(want.shared_access, Field::Present(SharedAccess::Query));
@@ -134,7 +140,8 @@ fn hand_made_headers_with_escapes() {
     let mut scratch = [0u8; 128];
     assert!(serde_json_core::from_slice_escaped::<Header>(astral, &mut scratch).is_err());
     // Raw (unescaped) astral characters are fine everywhere.
-    let raw_astral = r#"{"events":[],"session_id":"s","last_updated_at":"t","generated_title":"ok 😀 é"}"#;
+    let raw_astral =
+        r#"{"events":[],"session_id":"s","last_updated_at":"t","generated_title":"ok 😀 é"}"#;
     let want = fast(raw_astral.as_bytes());
     assert_eq!(via_serde_json(raw_astral.as_bytes()), want);
     assert_eq!(via_sjc(raw_astral.as_bytes()), want);
@@ -307,7 +314,11 @@ fn numbers_agree() {
     for (n, turns, duration) in [
         ("0", 0u64, 0.0f64),
         ("7", 7, 7.0),
-        ("18446744073709551615", u64::MAX, 18_446_744_073_709_551_615.0),
+        (
+            "18446744073709551615",
+            u64::MAX,
+            18_446_744_073_709_551_615.0,
+        ),
     ] {
         let doc = header_doc(&format!(
             r#""job_metadata":{{"turns":{n},"duration_ms":{n}}}"#
@@ -342,7 +353,9 @@ fn the_fast_path_is_stricter_than_sjc_on_skipped_values() {
     // An invalid number inside an unknown field: the fast path and serde_json reject it,
     // sjc "chomps" it (see the module comment).
     let doc = header_doc(r#""x":1x2"#);
-    assert!(lcsession_core::parse(doc.as_bytes()).unwrap_err().is_syntax());
+    assert!(lcsession_core::parse(doc.as_bytes())
+        .unwrap_err()
+        .is_syntax());
     assert!(serde_json::from_str::<Header>(&doc).is_err());
     assert!(serde_json_core::from_str::<Header>(&doc).is_ok());
 }

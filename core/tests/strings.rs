@@ -11,7 +11,8 @@ use lcsession_core::{BufferTooSmall, ErrorKind, JsonStr, JsonType, Segment};
 /// The `content` of a one-event session whose content literal is `raw` (between the quotes).
 /// The document is leaked (tests only) so the `JsonStr` can be returned.
 fn content(raw: &str) -> JsonStr<'static> {
-    let d: &'static str = Box::leak(doc(&[&format!(r#"{{"type":"text","content":"{raw}"}}"#)]).into_boxed_str());
+    let d: &'static str =
+        Box::leak(doc(&[&format!(r#"{{"type":"text","content":"{raw}"}}"#)]).into_boxed_str());
     let s = lcsession_core::parse(d.as_bytes()).unwrap_or_else(|e| panic!("{e}: {d}"));
     let c = s.events().next().unwrap().content().unwrap();
     assert_eq!(c.raw(), raw);
@@ -355,7 +356,10 @@ fn invalid_utf8_is_reported_at_the_exact_byte() {
     let d = "{\"events\":[],\u{a0}\"session_id\":\"s\",\"last_updated_at\":\"t\"}";
     let err = lcsession_core::parse(d.as_bytes()).unwrap_err();
     assert_eq!(err.offset(), at(d, "\u{a0}"));
-    assert!(matches!(err.kind(), ErrorKind::UnexpectedByte { found: 0xc2, .. }));
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::UnexpectedByte { found: 0xc2, .. }
+    ));
 }
 
 #[test]
@@ -540,20 +544,76 @@ fn line_column_edges() {
 #[test]
 fn number_syntax_errors_are_located() {
     for (num, kind, delta) in [
-        ("01", ErrorKind::UnexpectedByte { found: b'1', expected: "`,` or `}`" }, 1),
+        (
+            "01",
+            ErrorKind::UnexpectedByte {
+                found: b'1',
+                expected: "`,` or `}`",
+            },
+            1,
+        ),
         ("-", ErrorKind::InvalidNumber, 1),
         ("-a", ErrorKind::InvalidNumber, 1),
         ("1.", ErrorKind::InvalidNumber, 2),
         ("1.e5", ErrorKind::InvalidNumber, 2),
         ("1e", ErrorKind::InvalidNumber, 2),
         ("1e+", ErrorKind::InvalidNumber, 3),
-        ("-01", ErrorKind::UnexpectedByte { found: b'1', expected: "`,` or `}`" }, 2),
-        (".5", ErrorKind::UnexpectedByte { found: b'.', expected: "a JSON value" }, 0),
-        ("+1", ErrorKind::UnexpectedByte { found: b'+', expected: "a JSON value" }, 0),
-        ("0x10", ErrorKind::UnexpectedByte { found: b'x', expected: "`,` or `}`" }, 1),
-        ("NaN", ErrorKind::UnexpectedByte { found: b'N', expected: "a JSON value" }, 0),
-        ("Infinity", ErrorKind::UnexpectedByte { found: b'I', expected: "a JSON value" }, 0),
-        ("1_000", ErrorKind::UnexpectedByte { found: b'_', expected: "`,` or `}`" }, 1),
+        (
+            "-01",
+            ErrorKind::UnexpectedByte {
+                found: b'1',
+                expected: "`,` or `}`",
+            },
+            2,
+        ),
+        (
+            ".5",
+            ErrorKind::UnexpectedByte {
+                found: b'.',
+                expected: "a JSON value",
+            },
+            0,
+        ),
+        (
+            "+1",
+            ErrorKind::UnexpectedByte {
+                found: b'+',
+                expected: "a JSON value",
+            },
+            0,
+        ),
+        (
+            "0x10",
+            ErrorKind::UnexpectedByte {
+                found: b'x',
+                expected: "`,` or `}`",
+            },
+            1,
+        ),
+        (
+            "NaN",
+            ErrorKind::UnexpectedByte {
+                found: b'N',
+                expected: "a JSON value",
+            },
+            0,
+        ),
+        (
+            "Infinity",
+            ErrorKind::UnexpectedByte {
+                found: b'I',
+                expected: "a JSON value",
+            },
+            0,
+        ),
+        (
+            "1_000",
+            ErrorKind::UnexpectedByte {
+                found: b'_',
+                expected: "`,` or `}`",
+            },
+            1,
+        ),
     ] {
         let d = format!(r#"{{"events":[],"session_id":"s","last_updated_at":"t","x":{num}}}"#);
         let start = at(&d, r#""x":"#) + 4;

@@ -23,7 +23,7 @@ pub fn doc(events: &[&str]) -> String {
 /// required fields.
 pub fn header_doc(extra: &str) -> String {
     if extra.is_empty() {
-        format!(r#"{{"events":[],"session_id":"s","last_updated_at":"t"}}"#)
+        r#"{"events":[],"session_id":"s","last_updated_at":"t"}"#.to_string()
     } else {
         format!(r#"{{"events":[],"session_id":"s","last_updated_at":"t",{extra}}}"#)
     }
@@ -135,7 +135,7 @@ pub fn decode(s: lcsession_core::JsonStr<'_>) -> String {
     out
 }
 
-/// Structural equality of JSON values where floats may differ by a couple of ULPs
+/// Structural equality of JSON values where floats may differ by a few ULPs
 /// (`serde_json` without `float_roundtrip` is not always correctly rounded; `core` is).
 pub fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
@@ -145,9 +145,8 @@ pub fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
                 match (x.as_f64(), y.as_f64()) {
                     (Some(p), Some(q)) => {
                         x.is_f64() == y.is_f64()
-                            && (p == q
-                                || (p - q).abs() <= 4.0 * f64::EPSILON * p.abs().max(q.abs()))
                             && p.is_sign_negative() == q.is_sign_negative()
+                            && (p == q || p.to_bits().abs_diff(q.to_bits()) <= 4)
                     }
                     _ => false,
                 }
@@ -160,8 +159,7 @@ pub fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, p)| y.get(k).is_some_and(|q| same_value(p, q)))
         }
         _ => a == b,

@@ -809,3 +809,47 @@ fn default_capacities() {
     assert_eq!(h.session_id.capacity(), 128);
     assert!(h.generated_title.is_missing());
 }
+
+/// Depth of nested arrays under `v`, walked with `items()` (recursion is fine in a test).
+fn array_depth(v: lcsession_core::RawValue<'_>) -> usize {
+    match v.items().next() {
+        Some(inner) => 1 + array_depth(inner),
+        None if v.kind() == lcsession_core::ValueKind::Array => 1,
+        None => 0,
+    }
+}
+
+#[test]
+fn values_at_the_depth_limit_are_walked_completely() {
+    // Walking never stops early at depths that parsing accepted, whatever the limit.
+    for (limit, nested) in [(128u16, 127usize), (256, 255), (10, 9)] {
+        let d = nested_unknown(nested);
+        let s =
+            DefaultSession::parse_with(d.as_bytes(), ParseOptions { max_depth: limit }).unwrap();
+        let (_, x) = s.unknown_fields().next().unwrap();
+        assert_eq!(array_depth(x), nested, "limit {limit}");
+        let via_root = s.raw().get("x").unwrap();
+        assert_eq!(array_depth(via_root), nested);
+    }
+    // The same inside an event: root 1, events 2, event 3, arguments 4, then arrays.
+    let inner = 256 - 4;
+    let call = |n: usize| {
+        common::doc(&[&format!(
+            r#"{{"type":"tool_call","call_id":"c","name":"n","arguments":{{"a":{}{}}}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        )])
+    };
+    let d = call(inner);
+    let s = DefaultSession::parse_with(d.as_bytes(), ParseOptions { max_depth: 256 }).unwrap();
+    let e = s.events().next().expect("the event is iterated");
+    let args = e.tool_call().unwrap().arguments;
+    assert_eq!(array_depth(args.get("a").unwrap()), inner);
+    let too_deep = call(inner + 1);
+    assert_eq!(
+        DefaultSession::parse_with(too_deep.as_bytes(), ParseOptions { max_depth: 256 })
+            .unwrap_err()
+            .kind(),
+        ErrorKind::DepthLimit { limit: 256 }
+    );
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Prints criterion's results for the `session` benchmark as a Markdown table.
+
+Usage: report.py CRITERION_DIR STARTED_UNIX_TIME
+
+Reads CRITERION_DIR/<input>/<bench>/new/{benchmark,estimates}.json (stdlib only). Results
+written before STARTED_UNIX_TIME come from an earlier run; they are shown, marked stale, and
+never count for PASS. Exit status 0 even on FAIL: the table is the output.
+"""
+
+import json
+import os
+import sys
+
+INPUTS = ["long_texts", "many_deltas"]
+BASE = "lcsession/parse+read"
+ROWS = [
+    (BASE, "parse + read every field of every event (the requirement)"),
+    ("lcsession/parse+read+unescape", "the same, plus decoding every string into a buffer"),
+    ("lcsession/parse", "parse (full validation) only"),
+    ("lcsession/read", "read every field of an already parsed session (info)"),
+    ("serde_json/typed", "borrowed typed structs, flat event struct, then read"),
+    ("serde_json/typed_enum", "internally tagged enum, Value for arguments/result (info)"),
+    ("serde_json/ignored_any", "validation only (IgnoredAny)"),
+    ("serde_json/value", "serde_json::Value tree (info)"),
+]
+# (row, minimum ratio row/BASE, what it checks)
+REQUIREMENTS = [
+    ("serde_json/typed", 4.0, "at least 4x faster than serde_json typed structs"),
+    ("serde_json/ignored_any", 1.0, "at least as fast as serde_json IgnoredAny"),
+]
+MIB = 1 << 20
+
+
+def load(group_dir):
+    """Maps function id -> (mean ns, low ns, high ns, bytes, mtime) for one input."""
+    found = {}
+    if not os.path.isdir(group_dir):
+        return found
+    for entry in os.listdir(group_dir):
+        new = os.path.join(group_dir, entry, "new")
+        try:
+            with open(os.path.join(new, "benchmark.json")) as f:
+                bench = json.load(f)
+            estimates_path = os.path.join(new, "estimates.json")
+            with open(estimates_path) as f:
+                mean = json.load(f)["mean"]
+        except (OSError, ValueError, KeyError):
+            continue
+        throughput = bench.get("throughput") or {}
+        found[bench.get("function_id") or entry] = (
+            mean["point_estimate"],
+            mean["confidence_interval"]["lower_bound"],
+            mean["confidence_interval"]["upper_bound"],
+            throughput.get("Bytes") or throughput.get("BytesDecimal"),
+            os.path.getmtime(estimates_path),
+        )
+    return found
+
+
+def fmt_time(ns):
+    if ns >= 1e9:
+        return f"{ns / 1e9:.3f} s"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e3:.1f} µs"
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    criterion_dir, started = sys.argv[1], float(sys.argv[2])
+    verdicts = []
+    any_stale = False
+    for name in INPUTS:
+        results = load(os.path.join(criterion_dir, name))
+        size = next((r[3] for r in results.values() if r[3]), None)
+        print(f"## {name}" + (f" ({size} bytes, {size / MIB:.2f} MiB)" if size else ""))
+        print()
+        print("| benchmark | what | mean | 95% CI of mean | MiB/s | vs lcsession/parse+read |")
+        print("|---|---|---:|---:|---:|---|")
+        base = results.get(BASE)
+        for row, what in ROWS:
+            r = results.get(row)
+            if r is None:
+                print(f"| `{row}` | {what} | not run | | | |")
+                continue
+            mean, low, high, nbytes, mtime = r
+            stale = mtime < started
+            any_stale |= stale
+            speed = f"{nbytes / (mean / 1e9) / MIB:.1f}" if nbytes else "-"
+            if row == BASE:
+                rel = "baseline"
+            elif base is None:
+                rel = "-"
+            elif mean >= base[0]:
+                rel = f"{mean / base[0]:.2f}x slower"
+            else:
+                rel = f"{base[0] / mean:.2f}x faster"
+            mark = " (stale: earlier run)" if stale else ""
+            print(
+                f"| `{row}`{mark} | {what} | {fmt_time(mean)} | "
+                f"{fmt_time(low)} – {fmt_time(high)} | {speed} | {rel} |"
+            )
+        print()
+        for row, minimum, what in REQUIREMENTS:
+            other = results.get(row)
+            if base is None or other is None:
+                verdicts.append((name, what, "NOT RUN", "missing results"))
+                continue
+            ratio = other[0] / base[0]
+            stale = base[4] < started or other[4] < started
+            if stale:
+                verdict = "STALE"
+            else:
+                verdict = "PASS" if ratio >= minimum else "FAIL"
+            verdicts.append(
+                (name, what, verdict, f"`{row}` / `{BASE}` = {ratio:.2f} (need >= {minimum:g})")
+            )
+    print("## Requirements")
+    print()
+    print("| input | requirement | result | measured |")
+    print("|---|---|---|---|")
+    for name, what, verdict, detail in verdicts:
+        print(f"| {name} | {what} | **{verdict}** | {detail} |")
+    print()
+    print(
+        "Ratios are of criterion's mean times. MiB/s counts input bytes, 1 MiB = 2^20 bytes."
+        + (" Rows marked stale were not measured by this run (filtered out?)." if any_stale else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -390,6 +390,52 @@ fn quoted_tag(rest: &[u8]) -> Option<(EventType, usize)> {
     Some((ty, len))
 }
 
+/// The shape of nearly every text event on the wire, `{"type":"<tag>","content":"…"}`
+/// without whitespace, decoded straight from the bytes. `None` (with the scanner unmoved) for
+/// anything else, including errors, which the general path then reports.
+#[inline(always)]
+fn compact_text_event<'a>(sc: &mut Scanner<'a>, index: usize, depth: u16) -> Option<Event<'a>> {
+    let start = sc.pos;
+    let rest = sc.rest();
+    if !rest.starts_with(b"{\"type\":") || depth > sc.max_depth() {
+        return None;
+    }
+    let (ty, len) = quoted_tag(rest.get(8..)?)?;
+    let content_at = 8 + len + 11;
+    if !rest.get(8 + len..)?.starts_with(b",\"content\":\"") {
+        return None;
+    }
+    sc.pos = start + content_at;
+    let content = match sc.string() {
+        Ok(content) if sc.rest().first() == Some(&b'}') => content,
+        _ => {
+            sc.pos = start;
+            return None;
+        }
+    };
+    let body = match ty {
+        EventType::ThinkingDelta => EventBody::ThinkingDelta { content },
+        EventType::TextDelta => EventBody::TextDelta { content },
+        EventType::Thinking => EventBody::Thinking { content },
+        EventType::Text => EventBody::Text { content },
+        EventType::UserInput => EventBody::UserInput { content },
+        _ => {
+            sc.pos = start;
+            return None;
+        }
+    };
+    sc.pos += 1;
+    Some(Event {
+        index,
+        inferred: false,
+        body,
+        raw: RawValue::new(
+            sc.text().get(start..sc.pos).unwrap_or_default(),
+            sc.base() + start,
+        ),
+    })
+}
+
 /// The captured members of one event object, as compact spans into the scanner's text.
 struct Slots<'a> {
     text: &'a str,
@@ -419,6 +465,9 @@ pub(crate) fn decode_event<'a>(
             at: Location::event(index, ""),
             expected: JsonType::Object,
         }));
+    }
+    if let Some(event) = compact_text_event(sc, index, depth + 1) {
+        return Ok(event);
     }
     let start = sc.pos;
     sc.object_start(depth + 1)?;
@@ -570,16 +619,32 @@ impl<'a> Slots<'a> {
             Some(tag) => (tag, false),
             None => self.slow_type()?,
         };
-        // No `type` was claimed, so fields that do not fit a guess are no contract breach.
-        if inferred && self.body(ty).is_err() {
-            return Ok(self.finish(EventBody::Untyped, false));
-        }
-        Ok(Event {
-            index: self.index,
-            inferred,
-            body: self.body(ty)?,
-            raw: self.raw,
-        })
+        // The five text-bearing types inline (the bulk of a session); the rest out of line.
+        let body = match ty {
+            EventType::ThinkingDelta => EventBody::ThinkingDelta {
+                content: self.string(CONTENT)?,
+            },
+            EventType::TextDelta => EventBody::TextDelta {
+                content: self.string(CONTENT)?,
+            },
+            EventType::Thinking => EventBody::Thinking {
+                content: self.string(CONTENT)?,
+            },
+            EventType::Text => EventBody::Text {
+                content: self.string(CONTENT)?,
+            },
+            EventType::UserInput => EventBody::UserInput {
+                content: self.string(CONTENT)?,
+            },
+            _ => match self.body(ty) {
+                Ok(body) => body,
+                // No `type` was claimed, so fields that do not fit a guess are no contract
+                // breach.
+                Err(_) if inferred => return Ok(self.finish(EventBody::Untyped, false)),
+                Err(e) => return Err(e),
+            },
+        };
+        Ok(self.finish(body, inferred))
     }
 
     /// The type when it was not a verbatim known tag: an escaped or unknown tag, a wrong
@@ -628,7 +693,7 @@ impl<'a> Slots<'a> {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     fn body(&self, ty: EventType) -> Result<EventBody<'a>, Error> {
         Ok(match ty {
             EventType::ThinkingDelta => EventBody::ThinkingDelta {

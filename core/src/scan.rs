@@ -33,6 +33,12 @@ fn quote_or_backslash_mask(w: u64) -> u64 {
     ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
 }
 
+/// True for an ASCII hex digit.
+#[inline(always)]
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
 /// A cursor over UTF-8 JSON text.
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner<'a> {
@@ -70,6 +76,12 @@ impl<'a> Scanner<'a> {
     /// The text being scanned.
     pub(crate) fn text(&self) -> &'a str {
         self.text
+    }
+
+    /// Deepest allowed nesting.
+    #[inline(always)]
+    pub(crate) fn max_depth(&self) -> u16 {
+        self.max_depth
     }
 
     /// Absolute offset of the text's first byte.
@@ -264,6 +276,16 @@ impl<'a> Scanner<'a> {
     /// Reads a string starting at the current `"` (no leading whitespace skipped).
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
+        if self.trusted {
+            Ok(self.string_trusted())
+        } else {
+            self.string_validating()
+        }
+    }
+
+    /// [`string`](Self::string) with every check: control characters, escapes, the end.
+    #[inline(always)]
+    fn string_validating(&mut self) -> Result<JsonStr<'a>, Error> {
         let open = self.pos;
         let bytes = self.bytes();
         let mut i = open + 1;
@@ -271,12 +293,7 @@ impl<'a> Scanner<'a> {
         loop {
             // Fast path: eight bytes at a time until a byte that needs a look.
             while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-                let w = u64::from_le_bytes(*chunk);
-                let m = if self.trusted {
-                    quote_or_backslash_mask(w)
-                } else {
-                    string_stop_mask(w)
-                };
+                let m = string_stop_mask(u64::from_le_bytes(*chunk));
                 if m != 0 {
                     i += (m.trailing_zeros() / 8) as usize;
                     break;
@@ -292,17 +309,66 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    if self.trusted {
-                        i += 2;
-                    } else {
-                        match decode_escape(bytes, i) {
-                            Ok((_, len)) => i += len,
-                            Err((kind, at)) => return Err(self.error_at(kind, at)),
-                        }
-                    }
+                    i += match bytes.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                        Some(b'u') => match bytes.get(i + 2..i + 6) {
+                            // A BMP character that is not a surrogate: the common `\u` case.
+                            Some(&[a, b, c, d])
+                                if is_hex(a)
+                                    && is_hex(b)
+                                    && is_hex(c)
+                                    && is_hex(d)
+                                    && !(a | 0x20 == b'd' && b >= b'8') =>
+                            {
+                                6
+                            }
+                            _ => self.escape(bytes, i)?,
+                        },
+                        _ => self.escape(bytes, i)?,
+                    };
                 }
-                Some(&b) if b < 0x20 && !self.trusted => {
+                Some(&b) if b < 0x20 => {
                     return Err(self.error_at(ErrorKind::ControlCharacter, i));
+                }
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// Validates the escape at `bytes[at]` (a surrogate pair or an error); returns its length.
+    #[inline(never)]
+    fn escape(&self, bytes: &[u8], at: usize) -> Result<usize, Error> {
+        match decode_escape(bytes, at) {
+            Ok((_, len)) => Ok(len),
+            Err((kind, at)) => Err(self.error_at(kind, at)),
+        }
+    }
+
+    /// [`string`](Self::string) over validated text: only quotes and backslashes matter.
+    #[inline(always)]
+    fn string_trusted(&mut self) -> JsonStr<'a> {
+        let open = self.pos;
+        let bytes = self.bytes();
+        let mut i = open + 1;
+        let mut escaped = false;
+        loop {
+            while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+                let m = quote_or_backslash_mask(u64::from_le_bytes(*chunk));
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match bytes.get(i) {
+                Some(b'"') | None => {
+                    self.pos = i + 1;
+                    let raw = self.text.get(open + 1..i).unwrap_or_default();
+                    return JsonStr::new(raw, escaped);
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    i += 2;
                 }
                 Some(_) => i += 1,
             }

@@ -409,6 +409,9 @@ enum Mutation {
     Delete(Index, u8),
     Truncate(Index),
     Duplicate(Index, u8, Index),
+    /// Replaces the first letter or digit at or after the index with another of its kind:
+    /// mostly keeps the syntax, so keys, tags and numbers change (schema paths).
+    Alnum(Index, u8),
 }
 
 /// Bytes worth inserting: JSON structure, escapes, digits, and UTF-8 troublemakers.
@@ -421,13 +424,14 @@ fn byte() -> impl Strategy<Value = u8> {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
-        (any::<Index>(), 1u8..=255).prop_map(|(i, x)| Mutation::Xor(i, x)),
-        (any::<Index>(), byte()).prop_map(|(i, b)| Mutation::Set(i, b)),
-        (any::<Index>(), byte()).prop_map(|(i, b)| Mutation::Insert(i, b)),
-        (any::<Index>(), 1u8..8).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        any::<Index>().prop_map(Mutation::Truncate),
-        (any::<Index>(), 1u8..64, any::<Index>())
+        1 => (any::<Index>(), 1u8..=255).prop_map(|(i, x)| Mutation::Xor(i, x)),
+        1 => (any::<Index>(), byte()).prop_map(|(i, b)| Mutation::Set(i, b)),
+        1 => (any::<Index>(), byte()).prop_map(|(i, b)| Mutation::Insert(i, b)),
+        1 => (any::<Index>(), 1u8..8).prop_map(|(i, n)| Mutation::Delete(i, n)),
+        1 => any::<Index>().prop_map(Mutation::Truncate),
+        1 => (any::<Index>(), 1u8..64, any::<Index>())
             .prop_map(|(a, n, b)| Mutation::Duplicate(a, n, b)),
+        4 => (any::<Index>(), any::<u8>()).prop_map(|(i, n)| Mutation::Alnum(i, n)),
     ]
 }
 
@@ -453,6 +457,19 @@ impl Mutation {
                 let span = bytes[a..b].to_vec();
                 let at = to.index(len + 1);
                 bytes.splice(at..at, span);
+            }
+            Mutation::Alnum(i, n) => {
+                let start = i.index(len);
+                if let Some(b) = bytes[start..]
+                    .iter_mut()
+                    .find(|b| b.is_ascii_alphanumeric())
+                {
+                    *b = if b.is_ascii_digit() {
+                        b'0' + n % 10
+                    } else {
+                        b'a' + n % 26
+                    };
+                }
             }
         }
     }

@@ -33,10 +33,35 @@ fn quote_or_backslash_mask(w: u64) -> u64 {
     ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
 }
 
+/// Length of a valid escape by the byte after the backslash: 2 for the simple ones, 6 for
+/// `u` (its digits checked separately), 0 for the rest.
+static ESCAPE_LEN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    let simple = *b"\"\\/bfnrt";
+    while k < simple.len() {
+        t[simple[k] as usize] = 2;
+        k += 1;
+    }
+    t[b'u' as usize] = 6;
+    t
+};
+
+/// Hex digits.
+static HEX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_hexdigit();
+        b += 1;
+    }
+    t
+};
+
 /// True for an ASCII hex digit.
 #[inline(always)]
 fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
+    HEX[usize::from(b)]
 }
 
 /// A cursor over UTF-8 JSON text.
@@ -309,21 +334,19 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    i += match bytes.get(i + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
-                        Some(b'u') => match bytes.get(i + 2..i + 6) {
-                            // A BMP character that is not a surrogate: the common `\u` case.
-                            Some(&[a, b, c, d])
-                                if is_hex(a)
-                                    && is_hex(b)
-                                    && is_hex(c)
-                                    && is_hex(d)
-                                    && !(a | 0x20 == b'd' && b >= b'8') =>
-                            {
-                                6
+                    i += match bytes.get(i + 1..i + 6) {
+                        Some(&[c, h0, h1, h2, h3]) => {
+                            // Branch-free check of the common escapes: simple ones and
+                            // `\uXXXX` outside the surrogate range.
+                            let len = ESCAPE_LEN[usize::from(c)];
+                            let hex = is_hex(h0) & is_hex(h1) & is_hex(h2) & is_hex(h3);
+                            let surrogate = (h0 | 0x20 == b'd') & (h1 >= b'8');
+                            if (len == 2) | ((len == 6) & hex & !surrogate) {
+                                usize::from(len)
+                            } else {
+                                self.escape(bytes, i)?
                             }
-                            _ => self.escape(bytes, i)?,
-                        },
+                        }
                         _ => self.escape(bytes, i)?,
                     };
                 }

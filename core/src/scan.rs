@@ -35,6 +35,7 @@ fn quote_or_backslash_mask(w: u64) -> u64 {
 
 /// Length of a valid escape by the byte after the backslash: 2 for the simple ones, 6 for
 /// `u` (its digits checked separately), 0 for the rest.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time
 static ESCAPE_LEN: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut k = 0;
@@ -48,6 +49,7 @@ static ESCAPE_LEN: [u8; 256] = {
 };
 
 /// Hex digits.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time
 static HEX: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
@@ -61,7 +63,7 @@ static HEX: [bool; 256] = {
 /// True for an ASCII hex digit.
 #[inline(always)]
 fn is_hex(b: u8) -> bool {
-    HEX[usize::from(b)]
+    HEX.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// A cursor over UTF-8 JSON text.
@@ -338,7 +340,7 @@ impl<'a> Scanner<'a> {
                         Some(&[c, h0, h1, h2, h3]) => {
                             // Branch-free check of the common escapes: simple ones and
                             // `\uXXXX` outside the surrogate range.
-                            let len = ESCAPE_LEN[usize::from(c)];
+                            let len = ESCAPE_LEN.get(usize::from(c)).copied().unwrap_or(0);
                             let hex = is_hex(h0) & is_hex(h1) & is_hex(h2) & is_hex(h3);
                             let surrogate = (h0 | 0x20 == b'd') & (h1 >= b'8');
                             if (len == 2) | ((len == 6) & hex & !surrogate) {

@@ -430,7 +430,7 @@ fn compact_text_event<'a>(sc: &mut Scanner<'a>, index: usize, depth: u16) -> Opt
         inferred: false,
         body,
         raw: RawValue::new(
-            sc.text().get(start..sc.pos).unwrap_or_default(),
+            sc.slice(start, sc.pos),
             sc.base() + start,
         ),
     })
@@ -454,8 +454,28 @@ struct Slots<'a> {
 }
 
 /// Decodes the event object at the scanner. `depth` counts the containers around it.
-#[inline]
+///
+/// Returns the event as an `Option` (the error, if any, goes to `error`) so that the event is
+/// built straight into the caller's `Option` — what [`Iterator::next`] returns — rather than
+/// copied out of a `Result`.
+#[inline(never)]
 pub(crate) fn decode_event<'a>(
+    sc: &mut Scanner<'a>,
+    index: usize,
+    depth: u16,
+    error: &mut Option<Error>,
+) -> Option<Event<'a>> {
+    match decode_event_inner(sc, index, depth) {
+        Ok(event) => Some(event),
+        Err(e) => {
+            *error = Some(e);
+            None
+        }
+    }
+}
+
+#[inline(always)]
+fn decode_event_inner<'a>(
     sc: &mut Scanner<'a>,
     index: usize,
     depth: u16,
@@ -534,7 +554,7 @@ pub(crate) fn decode_event<'a>(
         }
     }
     slots.raw = RawValue::new(
-        sc.text().get(start..sc.pos).unwrap_or_default(),
+        sc.slice(start, sc.pos),
         slots.base + start,
     );
     slots.to_event()
@@ -821,11 +841,14 @@ impl<'a> Slots<'a> {
             raw,
         };
         let mut seen = 0u32;
+        const KEYS: [&str; 4] = [
+            "duration_ms",
+            "total_input_tokens",
+            "total_output_tokens",
+            "turns",
+        ];
         for (key, value) in raw.members() {
-            let Some(i) = FIELDS
-                .iter()
-                .position(|f| key.eq_str(f.trim_start_matches("usage.")))
-            else {
+            let Some(i) = KEYS.iter().position(|k| key.eq_str(k)) else {
                 continue;
             };
             let at = Location::event(self.index, FIELDS.get(i).copied().unwrap_or("usage"));

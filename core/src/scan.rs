@@ -126,6 +126,19 @@ impl<'a> Scanner<'a> {
         self.base + self.pos
     }
 
+    /// `text[from..to]` (relative positions), empty if out of range or not on character
+    /// boundaries. Written to inline well: it runs several times per event.
+    #[inline(always)]
+    pub(crate) fn slice(&self, from: usize, to: usize) -> &'a str {
+        match self.text.split_at_checked(to) {
+            Some((head, _)) => match head.split_at_checked(from) {
+                Some((_, s)) => s,
+                None => "",
+            },
+            None => "",
+        }
+    }
+
     /// The text between two absolute offsets (empty if out of range).
     pub(crate) fn text_between(&self, from: usize, to: usize) -> &'a str {
         let (Some(a), Some(b)) = (from.checked_sub(self.base), to.checked_sub(self.base)) else {
@@ -331,7 +344,7 @@ impl<'a> Scanner<'a> {
                 None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    let raw = self.text.get(open + 1..i).unwrap_or_default();
+                    let raw = self.slice(open + 1, i);
                     return Ok(JsonStr::new(raw, escaped));
                 }
                 Some(b'\\') => {
@@ -388,7 +401,7 @@ impl<'a> Scanner<'a> {
             match bytes.get(i) {
                 Some(b'"') | None => {
                     self.pos = i + 1;
-                    let raw = self.text.get(open + 1..i).unwrap_or_default();
+                    let raw = self.slice(open + 1, i);
                     return JsonStr::new(raw, escaped);
                 }
                 Some(b'\\') => {
@@ -441,7 +454,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.pos = i;
-        Ok(self.text.get(start..i).unwrap_or_default())
+        Ok(self.slice(start, i))
     }
 
     fn literal(&mut self, word: &'static [u8]) -> Result<(), Error> {
@@ -511,7 +524,7 @@ impl<'a> Scanner<'a> {
             // After a complete value: close containers or move to the next member/item.
             loop {
                 let Some(is_object) = stack.top() else {
-                    let text = self.text.get(start..self.pos).unwrap_or_default();
+                    let text = self.slice(start, self.pos);
                     return Ok(RawValue::new(text, self.base + start));
                 };
                 let b = self.peek()?;

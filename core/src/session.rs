@@ -260,7 +260,11 @@ fn scan_events<'a>(
     let mut count = 0;
     let mut first = true;
     while sc.next_item(&mut first)? {
-        visit(&decode_event(sc, count, 2)?);
+        let mut error = None;
+        match decode_event(sc, count, 2, &mut error) {
+            Some(event) => visit(&event),
+            None => return Err(error.unwrap_or(Error::new(ErrorKind::UnexpectedEnd, 0))),
+        }
         count += 1;
     }
     Ok((
@@ -287,10 +291,13 @@ impl<'a> Iterator for Events<'a> {
         }
         // Every step here succeeded once already during `parse`, on the same bytes.
         if let Ok(true) = self.scanner.next_item(&mut self.first) {
-            if let Ok(event) = decode_event(&mut self.scanner, self.index, 2) {
-                self.index += 1;
-                return Some(event);
-            }
+            let event = decode_event(&mut self.scanner, self.index, 2, &mut None);
+            self.index = if event.is_some() {
+                self.index + 1
+            } else {
+                self.count
+            };
+            return event;
         }
         self.index = self.count;
         None

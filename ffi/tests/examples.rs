@@ -1,0 +1,363 @@
+//! The C and C++ side, built and run inside `cargo test` with the `cc` crate:
+//! - `include/lcsession.h` compiles cleanly as C99 and C11 and as C++17 (with
+//!   `-Wall -Wextra -Wpedantic -Werror`), and its version macros match the library;
+//! - `examples/c` and `examples/cpp` print the expected text for the sample dump and the
+//!   expected error (with line:column and byte offset, exit status 1) for bad inputs;
+//! - the static-link flags documented in the pkg-config template link a working program.
+//!
+//! Which library is linked: `cargo test` compiles this package's lib target once, for all
+//! its crate types, into the same `deps/` directory as the test executables (it does not
+//! copy it up to `target/<profile>/` in a test build). So the static library of *this* test
+//! run is `liblcsession.a` beside `std::env::current_exe()`, whatever the target directory
+//! or profile. Nothing is hardcoded and nothing is rebuilt here.
+//!
+//! These tests run on Linux (glibc) only and are skipped under Miri, which cannot run C.
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The repository root (examples run from here, so messages show relative paths).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repository root")
+        .to_path_buf()
+}
+
+/// The static library built for this test run (see the module documentation).
+fn staticlib() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let deps = exe.parent().expect("deps directory");
+    let candidates = [
+        deps.join("liblcsession.a"),
+        deps.parent()
+            .expect("profile directory")
+            .join("liblcsession.a"),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .unwrap_or_else(|| panic!("liblcsession.a not found in {candidates:?}"))
+}
+
+/// Libraries the Rust standard library needs when linked statically on this target: the
+/// output of `cargo rustc -p lcsession --crate-type staticlib -- --print native-static-libs`
+/// (kept in step with `ffi/lcsession.pc.in` by a test below).
+const NATIVE_STATIC_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+/// A scratch directory for this test binary, created once.
+fn scratch() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current_exe");
+        let dir = exe
+            .parent()
+            .expect("deps")
+            .join(format!("lcsession-examples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create scratch directory");
+        dir
+    })
+}
+
+/// The C or C++ compiler the `cc` crate picks (honours `CC`, `CXX`, `CFLAGS`, ...).
+fn compiler(cpp: bool) -> cc::Tool {
+    let triple = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    cc::Build::new()
+        .cpp(cpp)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .target(&triple)
+        .host(&triple)
+        .opt_level(1)
+        .debug(false)
+        .out_dir(scratch())
+        .get_compiler()
+}
+
+/// Compiles and links `sources` into `scratch()/name` with strict warnings.
+fn build(name: &str, sources: &[PathBuf], std: &str, extra: &[&str]) -> PathBuf {
+    let cpp = std.starts_with("c++");
+    let out = scratch().join(name);
+    let mut cmd = compiler(cpp).to_command();
+    cmd.arg(format!("-std={std}"))
+        .args(["-Wall", "-Wextra", "-Wpedantic", "-Werror"])
+        .arg("-I")
+        .arg(root().join("include"))
+        .args(sources)
+        .arg("-o")
+        .arg(&out)
+        .args(extra);
+    run_ok(cmd, &format!("compile {name}"));
+    out
+}
+
+/// Builds `sources` against the static library.
+fn build_static(name: &str, sources: &[PathBuf], std: &str) -> PathBuf {
+    let lib = staticlib();
+    let mut extra = vec![lib.to_str().expect("UTF-8 path")];
+    extra.extend(NATIVE_STATIC_LIBS);
+    build(name, sources, std, &extra)
+}
+
+fn run_ok(mut cmd: Command, what: &str) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn run(exe: &Path, args: &[&str]) -> Output {
+    Command::new(exe)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
+}
+
+fn expected(dir: &str, file: &str) -> String {
+    let path = root().join(dir).join("expected").join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Bad inputs and the expected file holding what the programs print for them.
+const BAD_INPUTS: &[&str] = &[
+    "empty",
+    "missing-call-id",
+    "not-utf8",
+    "trailing-comma",
+    "truncated",
+];
+
+/// Runs one example program through every case and compares with `dir/expected`.
+fn check_program(exe: &Path, program: &str, dir: &str) {
+    let sample = run(exe, &["examples/data/sample-session.json"]);
+    let stdout = String::from_utf8(sample.stdout).expect("UTF-8 output");
+    assert!(
+        sample.status.success(),
+        "{program} failed on the sample: {}",
+        String::from_utf8_lossy(&sample.stderr)
+    );
+    assert!(sample.stderr.is_empty(), "{program} wrote to stderr");
+    let want = expected(dir, &format!("{program}.txt"));
+    if stdout != want {
+        let line = stdout
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(
+                || "a length difference".to_owned(),
+                |i| format!("line {}", i + 1),
+            );
+        panic!("{dir}/{program}: output differs from {dir}/expected/{program}.txt at {line}:\n{stdout}");
+    }
+
+    for bad in BAD_INPUTS {
+        let input = format!("examples/c/bad-input/{bad}.json");
+        let out = run(exe, &[&input]);
+        let stderr = String::from_utf8(out.stderr).expect("UTF-8 errors");
+        assert_eq!(out.status.code(), Some(1), "{program} {input}: {stderr}");
+        assert!(out.stdout.is_empty(), "{program} {input} printed output");
+        assert_eq!(
+            stderr,
+            expected(dir, &format!("bad-{bad}.txt")),
+            "{program} {input}"
+        );
+        // The message names the place: path:line:column and the byte offset.
+        assert!(
+            stderr.contains(&format!("{input}:")) && stderr.contains(" at byte "),
+            "{stderr}"
+        );
+    }
+
+    let missing = run(exe, &["examples/c/bad-input/no-such-file.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr)
+        .starts_with("error: examples/c/bad-input/no-such-file.json: "));
+    let usage = run(exe, &[]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&usage.stderr),
+        format!("usage: {program} FILE\n")
+    );
+}
+
+fn sources(dir: &str, file: &str) -> Vec<PathBuf> {
+    vec![root().join(dir).join(file)]
+}
+
+/// A program that includes the header and checks the version macros against the library.
+const HEADER_CHECK_C: &str = r#"
+#include <stdio.h>
+#include <string.h>
+#include "lcsession.h"
+
+/* Result codes are stable numbers. */
+typedef char ok_is_zero[LCS_OK == 0 ? 1 : -1];
+typedef char panic_is_two[LCS_PANIC == 2 ? 1 : -1];
+typedef char missing_field_is_201[LCS_MISSING_FIELD == 201 ? 1 : -1];
+
+int main(void) {
+  ok_is_zero a;
+  panic_is_two b;
+  missing_field_is_201 c;
+  lcs_session *s = NULL;
+  (void)a; (void)b; (void)c;
+  if (strcmp(lcs_version(), LCS_VERSION_STRING) != 0) {
+    fprintf(stderr, "header %s, library %s\n", LCS_VERSION_STRING, lcs_version());
+    return 1;
+  }
+  if (lcs_session_parse(NULL, 0, &s, NULL) != LCS_NULL_ARGUMENT || s != NULL) return 1;
+  printf("%d.%d.%d\n", LCS_VERSION_MAJOR, LCS_VERSION_MINOR, LCS_VERSION_PATCH);
+  return 0;
+}
+"#;
+
+const HEADER_CHECK_CPP: &str = r#"
+#include <cstring>
+#include <iostream>
+#include "lcsession.h"
+#include "lcsession.hpp"
+
+static_assert(LCS_OK == 0, "LCS_OK");
+static_assert(sizeof(lcs_result) == 4, "lcs_result is 32 bits");
+
+int main() {
+  if (std::strcmp(lcs_version(), LCS_VERSION_STRING) != 0) return 1;
+  if (lcs::version() != LCS_VERSION_STRING) return 1;
+  try {
+    lcs::session::parse(std::string_view("{\n  \"events\": [}"));
+    return 1;
+  } catch (const lcs::error &e) {
+    if (e.code() != LCS_SYNTAX_UNEXPECTED_BYTE || e.line() != 2 || e.offset() != 15) return 1;
+  }
+  std::cout << LCS_VERSION_MAJOR << "." << LCS_VERSION_MINOR << "." << LCS_VERSION_PATCH << "\n";
+  return 0;
+}
+"#;
+
+fn header_check(std: &str) {
+    let cpp = std.starts_with("c++");
+    let src = scratch().join(format!(
+        "header_check_{std}.{}",
+        if cpp { "cpp" } else { "c" }
+    ));
+    std::fs::write(
+        &src,
+        if cpp {
+            HEADER_CHECK_CPP
+        } else {
+            HEADER_CHECK_C
+        },
+    )
+    .expect("write check");
+    let exe = build_static(&format!("header_check_{std}"), &[src], std);
+    let out = run(&exe, &[]);
+    assert!(
+        out.status.success(),
+        "{std}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn header_compiles_as_c99() {
+    header_check("c99");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn header_compiles_as_c11() {
+    header_check("c11");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn header_and_wrapper_compile_as_cpp17() {
+    header_check("c++17");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn c_transcript_matches_expected() {
+    let exe = build_static(
+        "transcript_c",
+        &sources("examples/c", "transcript.c"),
+        "c99",
+    );
+    check_program(&exe, "transcript", "examples/c");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn c_tool_values_match_expected() {
+    let exe = build_static(
+        "tool_values_c",
+        &sources("examples/c", "tool_values.c"),
+        "c99",
+    );
+    check_program(&exe, "tool_values", "examples/c");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn cpp_transcript_matches_expected() {
+    let exe = build_static(
+        "transcript_cpp",
+        &sources("examples/cpp", "transcript.cpp"),
+        "c++17",
+    );
+    check_program(&exe, "transcript", "examples/cpp");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn cpp_tool_values_match_expected() {
+    let exe = build_static(
+        "tool_values_cpp",
+        &sources("examples/cpp", "tool_values.cpp"),
+        "c++17",
+    );
+    check_program(&exe, "tool_values", "examples/cpp");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "reads files")]
+fn c_and_cpp_expect_the_same_text() {
+    let dir = root().join("examples/c/expected");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("examples/c/expected") {
+        let name = entry.expect("entry").file_name();
+        let c = std::fs::read(dir.join(&name)).expect("read");
+        let cpp =
+            std::fs::read(root().join("examples/cpp/expected").join(&name)).expect("cpp twin");
+        assert_eq!(
+            c, cpp,
+            "{name:?} differs between examples/c and examples/cpp"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 2 + BAD_INPUTS.len());
+}

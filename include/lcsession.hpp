@@ -1,0 +1,589 @@
+/*
+ * lcsession.hpp: header-only C++17 wrapper over lcsession.h.
+ *
+ * - RAII: lcs::session owns its lcs_session; ranges own their cursors.
+ * - Text as std::string_view (header fields) or lcs::json_string (document strings, which
+ *   may contain escapes: .str() decodes, operator<< streams without a buffer).
+ * - Range-for over events, object members, array items and unknown fields.
+ * - Errors as exceptions: lcs::error carries the lcs_result code, the message and, for
+ *   parse errors, the byte offset, line and column.
+ *
+ * Lifetimes are those of the C API: a session BORROWS the bytes it was parsed from (keep
+ * them alive and unmodified while the session lives); header string_views die with the
+ * session; json_string and value views, and events, live as long as the bytes.
+ * Thread-safety: a const session may be shared between threads; ranges and iterators are
+ * used by one thread at a time.
+ */
+#ifndef LCSESSION_HPP
+#define LCSESSION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "lcsession.h"
+
+namespace lcs {
+
+/// A failed lcsession call: the lcs_result code, a message and, for parse errors, where.
+class error : public std::runtime_error {
+ public:
+  explicit error(std::uint32_t code)
+      : std::runtime_error(lcs_result_message(code)), code_(code) {}
+
+  /// A parse failure, with its position.
+  explicit error(const lcs_parse_error &e)
+      : std::runtime_error(e.message),
+        code_(e.code),
+        offset_(e.offset),
+        line_(e.line),
+        column_(e.column),
+        has_position_(true) {}
+
+  /// The lcs_result code (LCS_MISSING_FIELD, LCS_SYNTAX_UNEXPECTED_END, ...).
+  std::uint32_t code() const noexcept { return code_; }
+  /// Byte offset of the problem in the input (parse errors only, else 0).
+  std::size_t offset() const noexcept { return offset_; }
+  /// 1-based line of the problem (parse errors only, else 0).
+  std::size_t line() const noexcept { return line_; }
+  /// 1-based column, in characters (parse errors only, else 0).
+  std::size_t column() const noexcept { return column_; }
+  /// True for parse errors, which carry offset, line and column.
+  bool has_position() const noexcept { return has_position_; }
+  /// True for JSON syntax errors (1xx).
+  bool is_syntax() const noexcept { return lcs_result_is_syntax_error(code_); }
+  /// True for session schema errors (2xx).
+  bool is_schema() const noexcept { return lcs_result_is_schema_error(code_); }
+
+ private:
+  std::uint32_t code_;
+  std::size_t offset_ = 0;
+  std::size_t line_ = 0;
+  std::size_t column_ = 0;
+  bool has_position_ = false;
+};
+
+namespace detail {
+inline void check(std::uint32_t r) {
+  if (r != LCS_OK) throw error(r);
+}
+inline std::string_view view(lcs_str s) { return {s.data, s.len}; }
+/// An end marker for the single-pass ranges below.
+struct end_sentinel {};
+}  // namespace detail
+
+/// Whether an optional field was absent, explicitly null, or present.
+enum class presence : std::uint32_t {
+  missing = LCS_PRESENCE_MISSING,
+  null = LCS_PRESENCE_NULL,
+  present = LCS_PRESENCE_PRESENT,
+};
+
+/// An optional field that keeps "absent" and "null" apart.
+template <class T>
+struct field {
+  lcs::presence presence = lcs::presence::missing;
+  T value{};
+
+  bool is_missing() const noexcept { return presence == lcs::presence::missing; }
+  bool is_null() const noexcept { return presence == lcs::presence::null; }
+  bool is_present() const noexcept { return presence == lcs::presence::present; }
+  explicit operator bool() const noexcept { return is_present(); }
+  /// The value; throws lcs::error(LCS_WRONG_KIND) unless present.
+  const T &operator*() const {
+    if (!is_present()) throw error(LCS_WRONG_KIND);
+    return value;
+  }
+  const T *operator->() const { return &**this; }
+};
+
+/// A JSON string as written in the document (escapes and all).
+class json_string {
+ public:
+  json_string() : s_{"", 0, false} {}
+  explicit json_string(lcs_jstr s) : s_(s) {}
+
+  /// The text as written between the quotes (equal to the text unless has_escapes()).
+  std::string_view raw() const noexcept { return {s_.data, s_.len}; }
+  /// True when the text contains escape sequences.
+  bool has_escapes() const noexcept { return s_.escaped; }
+  /// Length in bytes of the decoded text.
+  std::size_t decoded_size() const {
+    std::size_t n = 0;
+    detail::check(lcs_jstr_decoded_len(&s_, &n));
+    return n;
+  }
+  /// The decoded text (borrowed when there are no escapes).
+  std::string str() const {
+    if (!s_.escaped) return std::string(raw());
+    std::string out(decoded_size(), '\0');
+    std::size_t n = 0;
+    detail::check(lcs_jstr_unescape(&s_, out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+  }
+  /// Calls f(std::string_view) with each decoded piece, in order (no allocation).
+  template <class F>
+  void for_each_chunk(F &&f) const {
+    lcs_jstr_iter it;
+    lcs_str chunk;
+    detail::check(lcs_jstr_chunks(&s_, &it));
+    std::uint32_t r;
+    while ((r = lcs_jstr_chunk_next(&it, &chunk)) == LCS_OK) f(detail::view(chunk));
+    if (r != LCS_END) throw error(r);
+  }
+  /// Compares the decoded text with `text`.
+  bool operator==(std::string_view text) const {
+    bool eq = false;
+    detail::check(lcs_jstr_equals(&s_, text.data(), text.size(), &eq));
+    return eq;
+  }
+  bool operator!=(std::string_view text) const { return !(*this == text); }
+  const lcs_jstr &c_str_view() const noexcept { return s_; }
+
+  /// Streams the decoded text.
+  friend std::ostream &operator<<(std::ostream &os, const json_string &s) {
+    s.for_each_chunk([&os](std::string_view piece) { os << piece; });
+    return os;
+  }
+
+ private:
+  lcs_jstr s_;
+};
+
+class value;
+
+/// Iterates (key, value) members of an object, or items of an array.
+template <class Item>
+class value_range {
+ public:
+  class iterator {
+   public:
+    using value_type = Item;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+
+    explicit iterator(lcs_value_iter it) : it_(it) { advance(); }
+    const Item &operator*() const { return item_; }
+    const Item *operator->() const { return &item_; }
+    iterator &operator++() {
+      advance();
+      return *this;
+    }
+    bool operator==(detail::end_sentinel) const { return done_; }
+    bool operator!=(detail::end_sentinel) const { return !done_; }
+
+   private:
+    void advance() {
+      lcs_value v;
+      std::uint32_t r;
+      if constexpr (std::is_same_v<Item, value>) {
+        r = lcs_value_item_next(&it_, &v);
+        if (r == LCS_OK) item_ = Item(v);
+      } else {
+        lcs_jstr key;
+        r = lcs_value_member_next(&it_, &key, &v);
+        if (r == LCS_OK) item_ = Item(json_string(key), typename Item::second_type(v));
+      }
+      if (r == LCS_END) {
+        done_ = true;
+        return;
+      }
+      detail::check(r);
+    }
+    lcs_value_iter it_;
+    Item item_{};
+    bool done_ = false;
+  };
+
+  explicit value_range(lcs_value_iter it) : it_(it) {}
+  iterator begin() const { return iterator(it_); }
+  detail::end_sentinel end() const { return {}; }
+
+ private:
+  lcs_value_iter it_;
+};
+
+/// The JSON type of a value.
+enum class kind : std::uint32_t {
+  none = LCS_VALUE_NONE,
+  null = LCS_VALUE_NULL,
+  boolean = LCS_VALUE_BOOL,
+  number = LCS_VALUE_NUMBER,
+  string = LCS_VALUE_STRING,
+  array = LCS_VALUE_ARRAY,
+  object = LCS_VALUE_OBJECT,
+};
+
+/// Any JSON value of the document, as written; walk it without allocating.
+class value {
+ public:
+  value() : v_{"", 0, LCS_VALUE_NONE} {}
+  explicit value(lcs_value v) : v_(v) {}
+
+  lcs::kind kind() const noexcept { return static_cast<lcs::kind>(v_.kind); }
+  bool is_none() const noexcept { return kind() == lcs::kind::none; }
+  bool is_null() const noexcept { return kind() == lcs::kind::null; }
+  bool is_object() const noexcept { return kind() == lcs::kind::object; }
+  bool is_array() const noexcept { return kind() == lcs::kind::array; }
+  /// The JSON text exactly as written.
+  std::string_view raw() const noexcept { return {v_.data, v_.len}; }
+
+  bool as_bool() const {
+    bool b = false;
+    detail::check(lcs_value_as_bool(&v_, &b));
+    return b;
+  }
+  std::uint64_t as_u64() const {
+    std::uint64_t n = 0;
+    detail::check(lcs_value_as_u64(&v_, &n));
+    return n;
+  }
+  std::int64_t as_i64() const {
+    std::int64_t n = 0;
+    detail::check(lcs_value_as_i64(&v_, &n));
+    return n;
+  }
+  double as_f64() const {
+    double d = 0;
+    detail::check(lcs_value_as_f64(&v_, &d));
+    return d;
+  }
+  json_string as_string() const {
+    lcs_jstr s;
+    detail::check(lcs_value_as_str(&v_, &s));
+    return json_string(s);
+  }
+  /// A number's text as written (e.g. "1.5e3").
+  std::string_view number_text() const {
+    lcs_str s;
+    detail::check(lcs_value_number_text(&v_, &s));
+    return detail::view(s);
+  }
+  /// Number of members (object) or items (array).
+  std::size_t size() const {
+    std::size_t n = 0;
+    detail::check(lcs_value_count(&v_, &n));
+    return n;
+  }
+  /// The first member named `key`, if this object has one.
+  std::optional<value> get(std::string_view key) const {
+    lcs_value out;
+    std::uint32_t r = lcs_value_get(&v_, key.data(), key.size(), &out);
+    if (r == LCS_NOT_FOUND) return std::nullopt;
+    detail::check(r);
+    return value(out);
+  }
+  /// The member named `key`; throws lcs::error(LCS_NOT_FOUND) when absent.
+  value operator[](std::string_view key) const {
+    std::optional<value> v = get(key);
+    if (!v) throw error(LCS_NOT_FOUND);
+    return *v;
+  }
+  /// The members of an object, as (key, value) pairs in input order.
+  value_range<std::pair<json_string, value>> members() const {
+    lcs_value_iter it;
+    detail::check(lcs_value_members(&v_, &it));
+    return value_range<std::pair<json_string, value>>(it);
+  }
+  /// The items of an array, in order.
+  value_range<value> items() const {
+    lcs_value_iter it;
+    detail::check(lcs_value_items(&v_, &it));
+    return value_range<value>(it);
+  }
+  const lcs_value &c_value() const noexcept { return v_; }
+
+ private:
+  lcs_value v_;
+};
+
+/// The type of an event.
+enum class event_type : std::uint32_t {
+  thinking_delta = LCS_EVENT_THINKING_DELTA,
+  text_delta = LCS_EVENT_TEXT_DELTA,
+  thinking = LCS_EVENT_THINKING,
+  text = LCS_EVENT_TEXT,
+  user_input = LCS_EVENT_USER_INPUT,
+  tool_call = LCS_EVENT_TOOL_CALL,
+  tool_result = LCS_EVENT_TOOL_RESULT,
+  stop = LCS_EVENT_STOP,
+  unknown = LCS_EVENT_UNKNOWN,
+  untyped = LCS_EVENT_UNTYPED,
+};
+
+/// Token usage of a turn (stop events).
+struct usage {
+  field<double> duration_ms;
+  field<std::uint64_t> total_input_tokens;
+  field<std::uint64_t> total_output_tokens;
+  field<std::uint64_t> turns;
+  value raw;
+};
+
+/// One event. Its views point into the parsed bytes (not into the cursor).
+class event {
+ public:
+  event() = default;
+  explicit event(const lcs_event &e) : e_(e) {}
+
+  lcs::event_type type() const noexcept { return static_cast<event_type>(e_.type); }
+  /// "text_delta", ...; "unknown" / "untyped" for those two.
+  std::string_view type_str() const noexcept { return lcs_event_type_name(e_.type); }
+  std::size_t index() const noexcept { return e_.index; }
+  /// True when the type was inferred from the fields of an object without "type".
+  bool inferred() const noexcept { return e_.inferred; }
+  /// The tag: the wire name, or the unknown type's name as sent.
+  json_string type_name() const noexcept { return json_string(e_.type_name); }
+  /// Text of thinking_delta, text_delta, thinking, text and user_input.
+  json_string content() const noexcept { return json_string(e_.content); }
+  json_string call_id() const noexcept { return json_string(e_.call_id); }
+  json_string name() const noexcept { return json_string(e_.name); }
+  value arguments() const noexcept { return value(e_.arguments); }
+  value result() const noexcept { return value(e_.result); }
+  lcs::presence image_attachment() const noexcept {
+    return static_cast<lcs::presence>(e_.image_attachment);
+  }
+  json_string attachment_name() const noexcept { return json_string(e_.attachment_name); }
+  json_string source_id() const noexcept { return json_string(e_.source_id); }
+  /// Stop: the error message (null when the turn had none).
+  field<json_string> error() const {
+    return {static_cast<lcs::presence>(e_.error), json_string(e_.error_message)};
+  }
+  bool is_error() const noexcept { return e_.is_error; }
+  lcs::usage usage() const {
+    auto u64 = [](lcs_opt_u64 o) {
+      return field<std::uint64_t>{static_cast<lcs::presence>(o.presence), o.value};
+    };
+    return {{static_cast<lcs::presence>(e_.usage.duration_ms.presence), e_.usage.duration_ms.value},
+            u64(e_.usage.total_input_tokens),
+            u64(e_.usage.total_output_tokens),
+            u64(e_.usage.turns),
+            value(e_.usage.raw)};
+  }
+  field<value> skipped_index_ids() const {
+    return {static_cast<lcs::presence>(e_.skipped_index_ids), value(e_.skipped_index_ids_value)};
+  }
+  /// The whole event object as written.
+  value raw() const noexcept { return value(e_.raw); }
+  const lcs_event &c_event() const noexcept { return e_; }
+
+ private:
+  lcs_event e_{};
+};
+
+/// A single pass over a session's events; owns its cursor. Use it in a range-for.
+class event_range {
+ public:
+  class iterator {
+   public:
+    using value_type = event;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+
+    explicit iterator(lcs_events *cursor) : cursor_(cursor) { advance(); }
+    const event &operator*() const { return current_; }
+    const event *operator->() const { return &current_; }
+    iterator &operator++() {
+      advance();
+      return *this;
+    }
+    bool operator==(detail::end_sentinel) const { return done_; }
+    bool operator!=(detail::end_sentinel) const { return !done_; }
+
+   private:
+    void advance() {
+      lcs_event e;
+      std::uint32_t r = lcs_events_next(cursor_, &e);
+      if (r == LCS_END) {
+        done_ = true;
+        return;
+      }
+      detail::check(r);
+      current_ = event(e);
+    }
+    lcs_events *cursor_;
+    event current_;
+    bool done_ = false;
+  };
+
+  explicit event_range(const lcs_session *s) {
+    lcs_events *cursor = nullptr;
+    detail::check(lcs_events_new(s, &cursor));
+    cursor_.reset(cursor);
+  }
+  /// Starts the pass (call once).
+  iterator begin() { return iterator(cursor_.get()); }
+  detail::end_sentinel end() const { return {}; }
+  /// Events not yet returned.
+  std::size_t remaining() const {
+    std::size_t n = 0;
+    detail::check(lcs_events_remaining(cursor_.get(), &n));
+    return n;
+  }
+
+ private:
+  struct deleter {
+    void operator()(lcs_events *c) const noexcept { lcs_events_free(c); }
+  };
+  std::unique_ptr<lcs_events, deleter> cursor_;
+};
+
+/// The job_metadata object of the header.
+struct job_metadata {
+  field<double> duration_ms;
+  field<std::string_view> error;
+  field<std::vector<std::string_view>> export_config_ids;
+  field<bool> is_error;
+  field<std::uint64_t> total_input_tokens;
+  field<std::uint64_t> total_output_tokens;
+  field<std::uint64_t> turns;
+};
+
+/// A parsed, validated session. Owns the lcs_session; borrows the parsed bytes.
+class session {
+ public:
+  /// Parses `len` bytes at `data` without copying them: keep them alive and unmodified
+  /// while the session lives. Throws lcs::error (with offset, line, column) when invalid.
+  /// `max_depth` 0 means the default nesting limit (128).
+  static session parse(const void *data, std::size_t len, std::uint32_t max_depth = 0) {
+    // An empty std::string_view or std::vector may have a null data(): parse "" instead.
+    static const std::uint8_t empty[1] = {0};
+    const std::uint8_t *bytes = static_cast<const std::uint8_t *>(data);
+    if (bytes == nullptr && len == 0) bytes = empty;
+    lcs_session *s = nullptr;
+    lcs_parse_error e;
+    std::uint32_t r = lcs_session_parse_with_max_depth(bytes, len, max_depth, &s, &e);
+    if (r != LCS_OK) {
+      if (lcs_result_is_syntax_error(r) || lcs_result_is_schema_error(r)) throw error(e);
+      throw error(r);
+    }
+    return session(s);
+  }
+  /// Parses the bytes `text` refers to (they are borrowed, not copied).
+  static session parse(std::string_view text) { return parse(text.data(), text.size()); }
+  /// Refused: the temporary string would die before the session.
+  static session parse(std::string &&) = delete;
+
+  session(session &&) noexcept = default;
+  session &operator=(session &&) noexcept = default;
+
+  std::string_view id() const { return text(lcs_session_id); }
+  std::string_view last_updated_at() const { return text(lcs_session_last_updated_at); }
+  field<std::string_view> generated_title() const {
+    lcs_presence p = LCS_PRESENCE_MISSING;
+    lcs_str s{"", 0};
+    detail::check(lcs_session_generated_title(get(), &p, &s));
+    return {to_presence(p), detail::view(s)};
+  }
+  field<std::vector<std::string_view>> index_ids() const {
+    return list(lcs_session_index_ids, lcs_session_index_id);
+  }
+  /// job_metadata; its members are missing when the object is missing or null.
+  field<lcs::job_metadata> job_metadata() const {
+    lcs_presence p = LCS_PRESENCE_MISSING;
+    detail::check(lcs_session_job_metadata(get(), &p));
+    field<lcs::job_metadata> f;
+    f.presence = to_presence(p);
+    lcs::job_metadata &j = f.value;
+    j.duration_ms = scalar<double>(lcs_session_job_duration_ms);
+    lcs_str s{"", 0};
+    detail::check(lcs_session_job_error(get(), &p, &s));
+    j.error = {to_presence(p), detail::view(s)};
+    j.export_config_ids = list(lcs_session_job_export_config_ids, lcs_session_job_export_config_id);
+    j.is_error = scalar<bool>(lcs_session_job_is_error);
+    j.total_input_tokens = scalar<std::uint64_t>(lcs_session_job_total_input_tokens);
+    j.total_output_tokens = scalar<std::uint64_t>(lcs_session_job_total_output_tokens);
+    j.turns = scalar<std::uint64_t>(lcs_session_job_turns);
+    return f;
+  }
+  /// shared_access as sent ("query", "read_only", or a newer value).
+  field<std::string_view> shared_access() const {
+    lcs_presence p = LCS_PRESENCE_MISSING;
+    lcs_shared_access mode;
+    lcs_str s{"", 0};
+    detail::check(lcs_session_shared_access(get(), &p, &mode, &s));
+    return {to_presence(p), detail::view(s)};
+  }
+
+  std::size_t event_count() const {
+    std::size_t n = 0;
+    detail::check(lcs_session_event_count(get(), &n));
+    return n;
+  }
+  /// A new single pass over the events: `for (const lcs::event &e : s.events())`.
+  event_range events() const { return event_range(get()); }
+  /// Top-level fields this library does not decode, as (key, value) pairs.
+  value_range<std::pair<json_string, value>> unknown_fields() const {
+    lcs_value_iter it;
+    detail::check(lcs_session_unknown_fields(get(), &it));
+    return value_range<std::pair<json_string, value>>(it);
+  }
+  /// The whole session object as written.
+  value raw() const {
+    lcs_value v;
+    detail::check(lcs_session_raw(get(), &v));
+    return value(v);
+  }
+  const lcs_session *get() const noexcept { return s_.get(); }
+
+ private:
+  explicit session(lcs_session *s) : s_(s) {}
+
+  static lcs::presence to_presence(lcs_presence p) noexcept {
+    return static_cast<lcs::presence>(p);
+  }
+
+  template <class T>
+  field<T> scalar(lcs_result (*accessor)(const lcs_session *, lcs_presence *, T *)) const {
+    lcs_presence p = LCS_PRESENCE_MISSING;
+    T v{};
+    detail::check(accessor(get(), &p, &v));
+    return {to_presence(p), v};
+  }
+
+  std::string_view text(lcs_result (*accessor)(const lcs_session *, lcs_str *)) const {
+    lcs_str s;
+    detail::check(accessor(get(), &s));
+    return detail::view(s);
+  }
+
+  field<std::vector<std::string_view>> list(
+      lcs_result (*count)(const lcs_session *, lcs_presence *, std::size_t *),
+      lcs_result (*at)(const lcs_session *, std::size_t, lcs_str *)) const {
+    field<std::vector<std::string_view>> f;
+    lcs_presence p = LCS_PRESENCE_MISSING;
+    std::size_t n = 0;
+    detail::check(count(get(), &p, &n));
+    f.presence = to_presence(p);
+    if (f.is_present()) {
+      f.value.reserve(n);
+      for (std::size_t i = 0; i < n; i++) {
+        lcs_str s;
+        detail::check(at(get(), i, &s));
+        f.value.push_back(detail::view(s));
+      }
+    }
+    return f;
+  }
+
+  struct deleter {
+    void operator()(lcs_session *s) const noexcept { lcs_session_free(s); }
+  };
+  std::unique_ptr<lcs_session, deleter> s_;
+};
+
+/// The linked library's version ("0.1.0"); compare with LCS_VERSION_STRING.
+inline std::string_view version() noexcept { return lcs_version(); }
+
+}  // namespace lcs
+
+#endif /* LCSESSION_HPP */

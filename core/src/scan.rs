@@ -25,12 +25,12 @@ fn string_stop_mask(w: u64) -> u64 {
     (q | b | c) & HIGH
 }
 
-/// Bytes that need attention inside a string: `"` or `\`. Used on already-validated input.
+/// Bytes of `w` equal to `byte` (high bit of each). The lowest set bit is exact; a higher
+/// one can be a false positive only above a true match.
 #[inline(always)]
-fn quote_or_backslash_mask(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash)) & HIGH
+fn byte_mask(w: u64, byte: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH
 }
 
 /// Length of a valid escape by the byte after the backslash: 2 for the simple ones, 6 for
@@ -382,34 +382,56 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// [`string`](Self::string) over validated text: only quotes and backslashes matter.
+    /// [`string`](Self::string) over validated text: only quotes stop the scan (backslashes
+    /// are noted on the way), and a quote preceded by an odd run of backslashes is escaped.
     #[inline(always)]
     fn string_trusted(&mut self) -> JsonStr<'a> {
         let open = self.pos;
         let bytes = self.bytes();
         let mut i = open + 1;
-        let mut escaped = false;
+        // High bits of backslash bytes seen before the closing quote (never cleared).
+        let mut backslashes = 0u64;
         loop {
+            let mut at_quote = false;
             while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-                let m = quote_or_backslash_mask(u64::from_le_bytes(*chunk));
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
+                let w = u64::from_le_bytes(*chunk);
+                let q = byte_mask(w, b'"');
+                if q != 0 {
+                    // Bit 8j+7 flags byte j; keep the backslashes of the bytes below it.
+                    let byte = q.trailing_zeros() / 8;
+                    backslashes |= byte_mask(w, b'\\') & ((1u64 << (byte * 8)) - 1);
+                    i += byte as usize;
+                    at_quote = true;
                     break;
                 }
+                backslashes |= byte_mask(w, b'\\');
                 i += 8;
             }
-            match bytes.get(i) {
-                Some(b'"') | None => {
-                    self.pos = i + 1;
-                    let raw = self.slice(open + 1, i);
-                    return JsonStr::new(raw, escaped);
+            if !at_quote {
+                loop {
+                    match bytes.get(i) {
+                        Some(b'"') | None => break,
+                        Some(b'\\') => backslashes |= 1,
+                        Some(_) => {}
+                    }
+                    i += 1;
                 }
-                Some(b'\\') => {
-                    escaped = true;
-                    i += 2;
-                }
-                Some(_) => i += 1,
             }
+            if bytes.get(i.wrapping_sub(1)) == Some(&b'\\') && i > open + 1 {
+                let run = bytes
+                    .get(open + 1..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|&&b| b == b'\\')
+                    .count();
+                if run % 2 == 1 {
+                    i += 1;
+                    continue;
+                }
+            }
+            self.pos = i + 1;
+            return JsonStr::new(self.slice(open + 1, i), backslashes != 0);
         }
     }
 

@@ -28,7 +28,7 @@ pub(crate) fn nullable<'a, T>(
 /// Reads a string, borrowed.
 pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'a>, Error> {
     if sc.peek_value()? == b'"' {
-        sc.string()
+        sc.string_outlined()
     } else {
         Err(wrong_type(sc, at, JsonType::String))
     }

@@ -239,7 +239,7 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
         if self.next_member(first)? {
-            self.key().map(Some)
+            self.key_outlined().map(Some)
         } else {
             Ok(None)
         }
@@ -283,6 +283,18 @@ impl<'a> Scanner<'a> {
         Ok(key)
     }
 
+    /// [`key`](Self::key) as one shared function, for the paths where size matters more.
+    #[inline(never)]
+    fn key_outlined(&mut self) -> Result<JsonStr<'a>, Error> {
+        self.key()
+    }
+
+    /// [`string`](Self::string) as one shared function, for the paths where size matters more.
+    #[inline(never)]
+    pub(crate) fn string_outlined(&mut self) -> Result<JsonStr<'a>, Error> {
+        self.string()
+    }
+
     /// A member key (checking its opening quote) and its `:`.
     #[inline(always)]
     fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
@@ -317,10 +329,17 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
         if self.trusted {
-            Ok(self.string_trusted())
+            Ok(self.string_trusted_outlined())
         } else {
             self.string_validating()
         }
+    }
+
+    /// [`string_trusted`](Self::string_trusted) as one shared function: it runs on the second
+    /// pass only, so code size matters more than the call.
+    #[inline(never)]
+    fn string_trusted_outlined(&mut self) -> JsonStr<'a> {
+        self.string_trusted()
     }
 
     /// [`string`](Self::string) with every check: control characters, escapes, the end.
@@ -571,7 +590,13 @@ impl<'a> Scanner<'a> {
         self.skip_ws();
         let start = self.pos;
         let mut stack = DepthStack::new();
+        // A member key comes before the next value (one call site for both ways in).
+        let mut key_next = false;
         'value: loop {
+            if key_next {
+                self.quoted_key()?;
+                key_next = false;
+            }
             if let Some(is_object) = self.value_head()? {
                 if depth + stack.len() + 1 > self.max_depth || !stack.push(is_object) {
                     self.pos -= 1;
@@ -584,9 +609,7 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     stack.pop();
                 } else {
-                    if is_object {
-                        self.quoted_key()?;
-                    }
+                    key_next = is_object;
                     continue 'value;
                 }
             }
@@ -602,7 +625,7 @@ impl<'a> Scanner<'a> {
                         self.pos += 1;
                         if is_object {
                             self.skip_ws();
-                            self.quoted_key()?;
+                            key_next = true;
                         }
                         continue 'value;
                     }

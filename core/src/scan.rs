@@ -548,24 +548,44 @@ impl<'a> Scanner<'a> {
             }
             Some(b'{' | b'[') => {
                 let mut open = 0usize;
-                while let Some(&b) = bytes.get(self.pos) {
-                    match b {
-                        b'"' => {
-                            self.string_trusted();
-                            continue;
+                let mut i = start;
+                loop {
+                    // Eight bytes at a time to the next quote or bracket (`| 0x20` folds `[`
+                    // and `]` onto `{` and `}`).
+                    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+                        let w = u64::from_le_bytes(*chunk);
+                        let folded = w | (ONES * 0x20);
+                        let m = byte_mask(w, b'"')
+                            | byte_mask(folded, b'{')
+                            | byte_mask(folded, b'}');
+                        if m != 0 {
+                            i += (m.trailing_zeros() / 8) as usize;
+                            break;
                         }
-                        b'{' | b'[' => open += 1,
-                        b'}' | b']' => {
-                            open -= 1;
+                        i += 8;
+                    }
+                    match bytes.get(i) {
+                        None => break,
+                        Some(b'"') => {
+                            self.pos = i;
+                            self.string_trusted();
+                            i = self.pos;
+                        }
+                        Some(b'{' | b'[') => {
+                            open += 1;
+                            i += 1;
+                        }
+                        Some(b'}' | b']') => {
+                            open = open.saturating_sub(1);
+                            i += 1;
                             if open == 0 {
-                                self.pos += 1;
                                 break;
                             }
                         }
-                        _ => {}
+                        Some(_) => i += 1,
                     }
-                    self.pos += 1;
                 }
+                self.pos = i;
             }
             _ => {
                 while let Some(b) = bytes.get(self.pos) {

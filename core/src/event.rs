@@ -429,10 +429,7 @@ fn compact_text_event<'a>(sc: &mut Scanner<'a>, index: usize, depth: u16) -> Opt
         index,
         inferred: false,
         body,
-        raw: RawValue::new(
-            sc.slice(start, sc.pos),
-            sc.base() + start,
-        ),
+        raw: RawValue::new(sc.slice(start, sc.pos), sc.base() + start),
     })
 }
 
@@ -553,10 +550,7 @@ fn decode_event_inner<'a>(
             *slot = span;
         }
     }
-    slots.raw = RawValue::new(
-        sc.slice(start, sc.pos),
-        slots.base + start,
-    );
+    slots.raw = RawValue::new(sc.slice(start, sc.pos), slots.base + start);
     slots.to_event()
 }
 

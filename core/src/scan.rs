@@ -555,9 +555,8 @@ impl<'a> Scanner<'a> {
                     while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
                         let w = u64::from_le_bytes(*chunk);
                         let folded = w | (ONES * 0x20);
-                        let m = byte_mask(w, b'"')
-                            | byte_mask(folded, b'{')
-                            | byte_mask(folded, b'}');
+                        let m =
+                            byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}');
                         if m != 0 {
                             i += (m.trailing_zeros() / 8) as usize;
                             break;

@@ -25,6 +25,26 @@ fn string_stop_mask(w: u64) -> u64 {
     (q | b | c) & HIGH
 }
 
+/// The high bit of each byte of `m` (as SWAR masks have them), gathered into eight bits: bit
+/// k for byte k. The partial products are distinct powers of two, so nothing carries.
+#[inline(always)]
+fn gather(m: u64) -> u32 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
+/// Quotes and backslashes among 32 bytes, one bit a byte. The lowest quote is exact, and so
+/// is "a backslash below it" (SWAR false positives only sit above a true match).
+#[inline(always)]
+fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
+    let (mut quotes, mut backslashes) = (0u32, 0u32);
+    for (k, word) in chunk.chunks_exact(8).enumerate() {
+        let w = word.first_chunk::<8>().map_or(0, |b| u64::from_le_bytes(*b));
+        quotes |= gather(byte_mask(w, b'"')) << (8 * k);
+        backslashes |= gather(byte_mask(w, b'\\')) << (8 * k);
+    }
+    (quotes, backslashes)
+}
+
 /// Bytes of `w` equal to `byte` (high bit of each). The lowest set bit is exact; a higher
 /// one can be a false positive only above a true match.
 #[inline(always)]
@@ -337,8 +357,24 @@ impl<'a> Scanner<'a> {
 
     /// [`string_trusted`](Self::string_trusted) as one shared function: it runs on the second
     /// pass only, so code size matters more than the call.
+    ///
+    /// Its strings (event members: mostly short texts) usually end within 32 bytes, so it
+    /// first looks at all of them without a data-dependent branch per word: the scan does not
+    /// mispredict where a short string ends.
     #[inline(never)]
     fn string_trusted_outlined(&mut self) -> JsonStr<'a> {
+        let i = self.pos + 1;
+        if let Some(chunk) = self.bytes().get(i..).and_then(|s| s.first_chunk::<32>()) {
+            let (quotes, backslashes) = quote_and_backslash_bits(chunk);
+            if quotes != 0 {
+                let end = i + quotes.trailing_zeros() as usize;
+                if end == i || self.bytes().get(end - 1) != Some(&b'\\') {
+                    let escaped = backslashes & ((1u32 << (end - i)) - 1) != 0;
+                    self.pos = end + 1;
+                    return JsonStr::new(self.slice(i, end), escaped);
+                }
+            }
+        }
         self.string_trusted()
     }
 

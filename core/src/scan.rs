@@ -38,7 +38,9 @@ fn gather(m: u64) -> u32 {
 fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
     let (mut quotes, mut backslashes) = (0u32, 0u32);
     for (k, word) in chunk.chunks_exact(8).enumerate() {
-        let w = word.first_chunk::<8>().map_or(0, |b| u64::from_le_bytes(*b));
+        let w = word
+            .first_chunk::<8>()
+            .map_or(0, |b| u64::from_le_bytes(*b));
         quotes |= gather(byte_mask(w, b'"')) << (8 * k);
         backslashes |= gather(byte_mask(w, b'\\')) << (8 * k);
     }

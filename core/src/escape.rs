@@ -30,7 +30,8 @@ fn decode_unicode(bytes: &[u8], at: usize) -> Result<(char, usize), (ErrorKind, 
         0xD800..=0xDBFF => {
             match (bytes.get(at + 6), bytes.get(at + 7)) {
                 (Some(b'\\'), Some(b'u')) => {}
-                (None, _) | (Some(b'\\'), None) => return Err((ErrorKind::UnexpectedEnd, at + 6)),
+                (None, _) => return Err((ErrorKind::UnexpectedEnd, at + 6)),
+                (Some(b'\\'), None) => return Err((ErrorKind::UnexpectedEnd, at + 7)),
                 _ => return Err((ErrorKind::LoneSurrogate, at)),
             }
             let lo = hex4(bytes, at + 8)?;
@@ -118,6 +119,10 @@ mod tests {
         assert_eq!(
             decode_escape(b"\\ud83d", 0),
             Err((ErrorKind::UnexpectedEnd, 6))
+        );
+        assert_eq!(
+            decode_escape(b"\\ud83d\\", 0),
+            Err((ErrorKind::UnexpectedEnd, 7))
         );
         assert_eq!(
             decode_escape(b"\\ud83d\\u0041", 0),

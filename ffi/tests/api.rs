@@ -1,5 +1,6 @@
 //! The C ABI called directly from Rust: results, NULL handling, out-params, garbage input,
 //! and agreement with lcsession-core on the sample dump. Runs under Miri too.
+#![allow(clippy::result_large_err)]
 
 use std::ffi::{c_char, CStr};
 use std::mem::MaybeUninit;
@@ -9,6 +10,33 @@ use lcsession::*;
 use lcsession_core::{EventBody, Field, RawValue, ValueKind};
 
 const SAMPLE: &[u8] = include_bytes!("../../examples/data/sample-session.json");
+
+/// A small session with every event type, escapes, an unknown event, an untyped one and an
+/// unknown field: what the tests walk under Miri, which is too slow for the 14 KB sample.
+const MINI: &[u8] = br#"{"events":[
+ {"type":"user_input","content":"Q3 \"risk\"\n?"},
+ {"type":"thinking_delta","content":"plan"},
+ {"type":"text_delta","content":"caf\u00e9 \ud83d\ude00"},
+ {"type":"thinking","content":"plan"},
+ {"type":"text","content":"done"},
+ {"type":"tool_call","call_id":"c1","name":"search","arguments":{"q":"x\ty","k":[1,-2,3.5e0],"f":{"a":null,"b":true}}},
+ {"type":"tool_result","call_id":"c1","name":"search","result":[{"s":0.5}],"image_attachment":{"attachment_name":"p.png","source_id":"d"}},
+ {"type":"stop","error":"late","is_error":false,"usage":{"duration_ms":1.5,"total_input_tokens":3,"turns":1},"skipped_index_ids":["i\u0031"]},
+ {"type":"citation","page":2},
+ {"call_id":"c2","name":"n","arguments":{}},
+ {"content":"?"}
+],
+"session_id":"s\u002d1","last_updated_at":"t","generated_title":null,"index_ids":["a"],
+"x_extra":{"k":[]},"job_metadata":{"turns":2,"error":"e"},"shared_access":"query"}"#;
+
+/// The document the whole-walk tests use: the sample natively, [`MINI`] under Miri.
+fn doc() -> &'static [u8] {
+    if cfg!(miri) {
+        MINI
+    } else {
+        SAMPLE
+    }
+}
 
 /// A parsed session, freed on drop.
 struct Parsed(*mut lcs_session);
@@ -36,7 +64,7 @@ fn parse(input: &[u8]) -> Result<Parsed, lcs_parse_error> {
 }
 
 fn sample() -> Parsed {
-    parse(SAMPLE).unwrap_or_else(|e| panic!("sample: {}", message(&e)))
+    parse(doc()).unwrap_or_else(|e| panic!("document: {}", message(&e)))
 }
 
 fn message(e: &lcs_parse_error) -> String {
@@ -292,6 +320,7 @@ fn agree(ours: &lcs_value, theirs: RawValue<'_>) -> usize {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "walks the 14 KB sample: too slow under Miri")]
 fn header_matches_the_core() {
     let p = sample();
     let core = lcsession_core::parse(SAMPLE).unwrap();
@@ -485,9 +514,9 @@ fn missing_null_and_present_stay_apart() {
 #[test]
 fn events_match_the_core() {
     let p = sample();
-    let core = lcsession_core::parse(SAMPLE).unwrap();
+    let core = lcsession_core::parse(doc()).unwrap();
     let ours = events(&p);
-    assert_eq!(ours.len(), 45);
+    assert_eq!(ours.len(), core.event_count());
     let mut compared = 0;
     for (ev, want) in ours.iter().zip(core.events()) {
         assert_eq!(ev.index, want.index);
@@ -559,7 +588,6 @@ fn events_match_the_core() {
             EventBody::Unknown { type_name } => {
                 assert_eq!(ev.r#type, lcs_event_type::LCS_EVENT_UNKNOWN);
                 assert_eq!(raw(ev.type_name), type_name.raw());
-                assert_eq!(raw(ev.type_name), "citation");
                 assert_eq!(name, "unknown");
             }
             EventBody::Untyped => assert_eq!(ev.r#type, lcs_event_type::LCS_EVENT_UNTYPED),
@@ -568,13 +596,16 @@ fn events_match_the_core() {
     assert!(ours
         .iter()
         .any(|e| e.inferred && e.r#type == lcs_event_type::LCS_EVENT_TOOL_CALL));
-    assert!(compared > 300, "compared only {compared} values");
+    assert!(ours
+        .iter()
+        .any(|e| e.r#type == lcs_event_type::LCS_EVENT_UNKNOWN));
+    assert!(compared > 30, "compared only {compared} values");
 }
 
 #[test]
 fn unknown_fields_match_the_core() {
     let p = sample();
-    let core = lcsession_core::parse(SAMPLE).unwrap();
+    let core = lcsession_core::parse(doc()).unwrap();
     let mut it = MaybeUninit::<lcs_value_iter>::uninit();
     assert_eq!(
         unsafe { lcs_session_unknown_fields(p.0, it.as_mut_ptr()) },
@@ -700,11 +731,11 @@ fn depth_limit_is_configurable() {
 #[test]
 fn null_arguments_are_reported_and_out_params_untouched() {
     use lcs_result::LCS_NULL_ARGUMENT as NULL;
-    let p = sample();
+    let p = parse(MINI).unwrap();
     let session = p.0.cast_const();
     let ns: *const lcs_session = null();
     let mut v = lcs_str {
-        data: 1 as *const c_char,
+        data: std::ptr::dangling::<c_char>(),
         len: 77,
     };
     let mut presence = lcs_presence::LCS_PRESENCE_PRESENT;
@@ -713,7 +744,7 @@ fn null_arguments_are_reported_and_out_params_untouched() {
     let mut f = 77.0f64;
     let mut b = true;
     let mut mode = lcs_shared_access::LCS_SHARED_ACCESS_OTHER;
-    let mut out_session = 1 as *mut lcs_session;
+    let mut out_session = std::ptr::dangling_mut::<lcs_session>();
     let mut err = MaybeUninit::<lcs_parse_error>::uninit();
     unsafe {
         // Parse: NULL buffer (even with length 0), NULL out.
@@ -733,10 +764,10 @@ fn null_arguments_are_reported_and_out_params_untouched() {
             lcs_session_parse_with_max_depth(null(), 0, 0, &mut out_session, null_mut()),
             NULL
         );
-        assert_eq!(out_session, 1 as *mut lcs_session);
+        assert_eq!(out_session, std::ptr::dangling_mut::<lcs_session>());
         // An absurd length is refused before anything reads it.
         assert_eq!(
-            lcs_session_parse(SAMPLE.as_ptr(), usize::MAX, &mut out_session, null_mut()),
+            lcs_session_parse(MINI.as_ptr(), usize::MAX, &mut out_session, null_mut()),
             lcs_result::LCS_INVALID_ARGUMENT
         );
         lcs_session_free(null_mut());
@@ -798,10 +829,10 @@ fn null_arguments_are_reported_and_out_params_untouched() {
         assert_eq!(lcs_session_events_raw(session, null_mut()), NULL);
         assert_eq!(lcs_session_unknown_fields(ns, null_mut()), NULL);
 
-        let mut cursor = 1 as *mut lcs_events;
+        let mut cursor = std::ptr::dangling_mut::<lcs_events>();
         assert_eq!(lcs_events_new(ns, &mut cursor), NULL);
         assert_eq!(lcs_events_new(session, null_mut()), NULL);
-        assert_eq!(cursor, 1 as *mut lcs_events);
+        assert_eq!(cursor, std::ptr::dangling_mut::<lcs_events>());
         assert_eq!(lcs_events_next(null_mut(), null_mut()), NULL);
         assert_eq!(lcs_events_remaining(null(), &mut count), NULL);
         let mut real = null_mut();
@@ -814,7 +845,7 @@ fn null_arguments_are_reported_and_out_params_untouched() {
             lcs_events_remaining(real, &mut remaining),
             lcs_result::LCS_OK
         );
-        assert_eq!(remaining, 45);
+        assert_eq!(remaining, 11);
         lcs_events_free(real);
 
         let value = lcs_value {
@@ -1142,11 +1173,12 @@ fn scalar_conversions() {
 
 #[test]
 fn garbage_and_truncations_never_crash() {
-    // Every prefix of the sample (a stride under Miri, which is slow) and some byte noise.
-    let stride = if cfg!(miri) { 1409 } else { 1 };
+    // Every prefix of the document (a stride under Miri, which is slow) and byte noise.
+    let doc = doc();
+    let stride = if cfg!(miri) { 61 } else { 1 };
     let mut failures = 0;
-    for end in (0..SAMPLE.trim_ascii_end().len()).step_by(stride) {
-        let input = &SAMPLE[..end];
+    for end in (0..doc.trim_ascii_end().len()).step_by(stride) {
+        let input = &doc[..end];
         let e = parse(input)
             .err()
             .unwrap_or_else(|| panic!("prefix of {end} bytes parsed"));
@@ -1159,9 +1191,9 @@ fn garbage_and_truncations_never_crash() {
     }
     assert!(failures > 0);
     let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let rounds = if cfg!(miri) { 20 } else { 2000 };
+    let rounds = if cfg!(miri) { 8 } else { 2000 };
     for _ in 0..rounds {
-        let mut doc = SAMPLE.to_vec();
+        let mut doc = doc.to_vec();
         for _ in 0..3 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
@@ -1249,7 +1281,7 @@ fn sessions_are_shared_across_threads() {
                     n += 1;
                 }
                 unsafe { lcs_events_free(cursor) };
-                assert_eq!(n, 45);
+                assert_eq!(n, lcsession_core::parse(doc()).unwrap().event_count());
             });
         }
     });
@@ -1257,16 +1289,14 @@ fn sessions_are_shared_across_threads() {
 
 #[test]
 fn views_outlive_the_cursor_and_header_views_live_with_the_session() {
-    let p = sample();
+    let p = parse(MINI).unwrap();
     let evs = events(&p); // the cursor is freed inside
-    assert_eq!(
-        unescape(&evs[0].content).split_whitespace().next(),
-        Some("What")
-    );
+    assert_eq!(unescape(&evs[0].content), "Q3 \"risk\"\n?");
+    assert_eq!(chunks(&evs[2].content), "café 😀");
     let mut id = lcs_str {
         data: null(),
         len: 0,
     };
     assert_eq!(unsafe { lcs_session_id(p.0, &mut id) }, lcs_result::LCS_OK);
-    assert_eq!(s(id), "ses-7f3a9c2e41b8");
+    assert_eq!(s(id), "s-1");
 }

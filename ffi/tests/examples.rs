@@ -61,10 +61,18 @@ fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("current_exe");
-        let dir = exe
-            .parent()
-            .expect("deps")
-            .join(format!("lcsession-examples-{}", std::process::id()));
+        let deps = exe.parent().expect("deps");
+        // Remove what earlier runs left behind (their process is gone), then start afresh.
+        for entry in std::fs::read_dir(deps).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let pid = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("lcsession-examples-"));
+            if pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = deps.join(format!("lcsession-examples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create scratch directory");
         dir
     })
@@ -360,4 +368,141 @@ fn c_and_cpp_expect_the_same_text() {
         n += 1;
     }
     assert_eq!(n, 2 + BAD_INPUTS.len());
+}
+
+/// Runs `pkg-config ARGS lcsession` against the given prefix; `None` when pkg-config is not
+/// installed (`.ci/ffi.sh` installs it and repeats this check in shell).
+fn pkg_config(prefix: &Path, args: &[&str]) -> Option<Vec<String>> {
+    let out = Command::new("pkg-config")
+        .args(args)
+        .arg("lcsession")
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .output();
+    match out {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "pkg-config: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout).expect("UTF-8");
+            Some(text.split_whitespace().map(str::to_owned).collect())
+        }
+        Err(e) => {
+            eprintln!("skipped: pkg-config not available ({e})");
+            None
+        }
+    }
+}
+
+/// Installs with `ffi/install.sh --from <this run's deps directory>` into a fresh prefix.
+fn install(name: &str, extra: &[&str]) -> PathBuf {
+    let prefix = scratch().join(name);
+    let lib = staticlib();
+    let from = lib.parent().expect("library directory");
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join("ffi/install.sh"))
+        .arg("--prefix")
+        .arg(&prefix)
+        .arg("--from")
+        .arg(from)
+        .args(extra);
+    run_ok(cmd, "ffi/install.sh");
+    prefix
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn pkg_config_static_flags_link_the_example() {
+    let prefix = install("prefix-static", &["--static-only"]);
+    assert!(prefix.join("include/lcsession.h").is_file());
+    assert!(prefix.join("include/lcsession.hpp").is_file());
+    assert!(!prefix.join("lib/liblcsession.so").exists());
+    let Some(version) = pkg_config(&prefix, &["--modversion"]) else {
+        return;
+    };
+    assert_eq!(version, [env!("CARGO_PKG_VERSION")]);
+    let cflags = pkg_config(&prefix, &["--cflags"]).expect("pkg-config");
+    let libs = pkg_config(&prefix, &["--static", "--libs"]).expect("pkg-config");
+    let mut expected_libs = vec![
+        format!("-L{}", prefix.join("lib").display()),
+        "-llcsession".to_owned(),
+    ];
+    expected_libs.extend(NATIVE_STATIC_LIBS.iter().map(|s| s.to_string()));
+    assert_eq!(libs, expected_libs);
+    // Build exactly as a C user would: cc app.c $(pkg-config --cflags --static --libs lcsession).
+    let out = scratch().join("transcript_pkg_static");
+    let mut cmd = compiler(false).to_command();
+    cmd.args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
+        .args(&cflags)
+        .arg(root().join("examples/c/transcript.c"))
+        .arg("-o")
+        .arg(&out)
+        .args(&libs);
+    run_ok(cmd, "static link through pkg-config");
+    let run = run(&out, &["examples/data/sample-session.json"]);
+    assert!(run.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        expected("examples/c", "transcript.txt")
+    );
+    // Statically linked: no run-time dependency on liblcsession.so.
+    let ldd = Command::new("ldd").arg(&out).output();
+    if let Ok(ldd) = ldd {
+        assert!(!String::from_utf8_lossy(&ldd.stdout).contains("liblcsession"));
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn pkg_config_shared_flags_link_the_example() {
+    let prefix = install("prefix-shared", &[]);
+    assert!(prefix.join("lib/liblcsession.so").is_file());
+    let Some(cflags) = pkg_config(&prefix, &["--cflags"]) else {
+        return;
+    };
+    let libs = pkg_config(&prefix, &["--libs"]).expect("pkg-config");
+    assert_eq!(
+        libs,
+        [
+            format!("-L{}", prefix.join("lib").display()),
+            "-llcsession".to_owned()
+        ]
+    );
+    let out = scratch().join("tool_values_pkg_shared");
+    let mut cmd = compiler(false).to_command();
+    cmd.args(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
+        .args(&cflags)
+        .arg(root().join("examples/c/tool_values.c"))
+        .arg("-o")
+        .arg(&out)
+        .args(&libs);
+    run_ok(cmd, "shared link through pkg-config");
+    let run = Command::new(&out)
+        .arg("examples/data/sample-session.json")
+        .current_dir(root())
+        .env("LD_LIBRARY_PATH", prefix.join("lib"))
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        expected("examples/c", "tool_values.txt")
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "reads files")]
+fn pc_template_lists_the_native_static_libs() {
+    let template = std::fs::read_to_string(root().join("ffi/lcsession.pc.in")).expect("template");
+    let line = template
+        .lines()
+        .find_map(|l| l.strip_prefix("Libs.private:"))
+        .expect("Libs.private line");
+    let listed: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(listed, NATIVE_STATIC_LIBS);
 }

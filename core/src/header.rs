@@ -71,32 +71,25 @@ impl<'de> Deserialize<'de> for SharedAccess {
 }
 
 /// Metadata of the session's last job run. Every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobMetadata<
     const ID: usize = DEFAULT_ID_CAPACITY,
     const TEXT: usize = DEFAULT_TEXT_CAPACITY,
     const LIST: usize = DEFAULT_LIST_CAPACITY,
 > {
     /// Run time in milliseconds.
-    #[serde(default)]
     pub duration_ms: Field<f64>,
     /// Error message of a failed run.
-    #[serde(default)]
     pub error: Field<String<TEXT>>,
     /// Export configurations applied.
-    #[serde(default)]
     pub export_config_ids: Field<Vec<String<ID>, LIST>>,
     /// Whether the run failed.
-    #[serde(default)]
     pub is_error: Field<bool>,
     /// Input tokens over the run.
-    #[serde(default)]
     pub total_input_tokens: Field<u64>,
     /// Output tokens over the run.
-    #[serde(default)]
     pub total_output_tokens: Field<u64>,
     /// Agent turns in the run.
-    #[serde(default)]
     pub turns: Field<u64>,
 }
 
@@ -116,7 +109,7 @@ pub struct JobMetadata<
 /// assert_eq!(h.session_id.as_str(), "ses-1");
 /// assert!(h.generated_title.is_missing());
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Header<
     const ID: usize = DEFAULT_ID_CAPACITY,
     const TEXT: usize = DEFAULT_TEXT_CAPACITY,
@@ -127,16 +120,12 @@ pub struct Header<
     /// ISO-8601 timestamp of the last update, e.g. `2026-04-22T12:34:41.342245`.
     pub last_updated_at: String<ID>,
     /// Title generated from the conversation.
-    #[serde(default)]
     pub generated_title: Field<String<TEXT>>,
     /// Indexes the session is bound to (`null` on unbound sessions).
-    #[serde(default)]
     pub index_ids: Field<Vec<String<ID>, LIST>>,
     /// Metadata of the last job run (`null` before the first run).
-    #[serde(default)]
     pub job_metadata: Field<JobMetadata<ID, TEXT, LIST>>,
     /// Sharing mode (newer API versions only).
-    #[serde(default)]
     pub shared_access: Field<SharedAccess>,
 }
 
@@ -162,8 +151,9 @@ const JOB_PATHS: [&str; 7] = [
 ];
 
 impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT, LIST> {
-    /// Decodes the object at the scanner (nesting `depth` = containers around it).
-    pub(crate) fn decode(sc: &mut Scanner<'_>, depth: u16) -> Result<Self, Error> {
+    /// Decodes the object at the scanner into `self`, in place (nesting `depth` = containers
+    /// around it).
+    pub(crate) fn decode_into(&mut self, sc: &mut Scanner<'_>, depth: u16) -> Result<(), Error> {
         let at = Location::header("job_metadata");
         if sc.peek_value()? != b'{' {
             return Err(sc.error(ErrorKind::WrongType {
@@ -172,7 +162,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
             }));
         }
         sc.object_start(depth + 1)?;
-        let mut job = JobMetadata::default();
+        let job = self;
         let mut seen = 0u32;
         let mut first = true;
         while let Some(key) = sc.next_key(&mut first)? {
@@ -184,11 +174,13 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
             read::mark_seen(&mut seen, i as u32, sc, at)?;
             match i {
                 0 => job.duration_ms = read::nullable(sc, |sc| read::float(sc, at))?,
-                1 => job.error = read::nullable(sc, |sc| read::heapless_string(sc, at))?,
+                1 => read::nullable_into(sc, &mut job.error, |sc, out| {
+                    read::heapless_string(sc, at, out)
+                })?,
                 2 => {
                     let item = Location::header("job_metadata.export_config_ids[]");
-                    job.export_config_ids = read::nullable(sc, |sc| {
-                        read::heapless_string_list(sc, depth + 2, at, item)
+                    read::nullable_into(sc, &mut job.export_config_ids, |sc, out| {
+                        read::heapless_string_list(sc, depth + 2, at, item, out)
                     })?;
                 }
                 3 => job.is_error = read::nullable(sc, |sc| read::boolean(sc, at))?,
@@ -197,7 +189,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
                 _ => job.turns = read::nullable(sc, |sc| read::unsigned(sc, at))?,
             }
         }
-        Ok(job)
+        Ok(())
     }
 }
 

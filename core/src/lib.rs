@@ -79,6 +79,7 @@ mod escape;
 mod event;
 mod field;
 mod header;
+mod header_serde;
 mod number;
 mod read;
 mod scan;
@@ -116,12 +117,4 @@ pub fn parse_visiting<'a>(
     visit: impl FnMut(&Event<'a>),
 ) -> Result<Session<'a>, Error> {
     Session::parse_visiting(input, ParseOptions::default(), visit)
-}
-
-#[doc(hidden)]
-/// Benchmark hook: validates any JSON text (no schema). Not a stable API.
-pub fn __validate_only(text: &str) -> Result<usize, Error> {
-    let mut sc = scan::Scanner::new(text, 0, DEFAULT_MAX_DEPTH);
-    let v = sc.skip_value(0)?;
-    Ok(v.as_raw_str().len())
 }

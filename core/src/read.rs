@@ -34,41 +34,60 @@ pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'
     }
 }
 
-/// Reads a string and decodes it into a fixed-capacity string.
-pub(crate) fn heapless_string<const N: usize>(
-    sc: &mut Scanner<'_>,
-    at: Location,
-) -> Result<heapless::String<N>, Error> {
-    let start = sc.offset();
-    let s = string(sc, at)?;
-    let mut out = heapless::String::new();
-    match s.decode_to_heapless(&mut out) {
-        Ok(()) => Ok(out),
-        Err(_) => Err(Error::new(ErrorKind::Capacity { at, capacity: N }, start)),
+/// Reads `null` as [`Field::Null`]; anything else is decoded by `fill` into a default value
+/// placed directly in `slot` (no large temporaries on the stack).
+pub(crate) fn nullable_into<'a, T: Default>(
+    sc: &mut Scanner<'a>,
+    slot: &mut Field<T>,
+    fill: impl FnOnce(&mut Scanner<'a>, &mut T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if sc.peek_value()? == b'n' {
+        sc.skip_value(0)?;
+        *slot = Field::Null;
+        return Ok(());
+    }
+    *slot = Field::Present(T::default());
+    match slot {
+        Field::Present(value) => fill(sc, value),
+        _ => Ok(()),
     }
 }
 
-/// Reads an array of strings into a fixed-capacity list of fixed-capacity strings.
-/// `list` names the field for count and type errors, `item` for string-length errors.
+/// Reads a string and decodes it into `out` (cleared first), within its fixed capacity.
+pub(crate) fn heapless_string<const N: usize>(
+    sc: &mut Scanner<'_>,
+    at: Location,
+    out: &mut heapless::String<N>,
+) -> Result<(), Error> {
+    let start = sc.offset();
+    let s = string(sc, at)?;
+    out.clear();
+    s.decode_to_heapless(out)
+        .map_err(|_| Error::new(ErrorKind::Capacity { at, capacity: N }, start))
+}
+
+/// Reads an array of strings into `out` (cleared first), a fixed-capacity list of
+/// fixed-capacity strings. `list` names the field for count and type errors, `item` for
+/// string-length errors.
 pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
     sc: &mut Scanner<'_>,
     depth: u16,
     list: Location,
     item: Location,
-) -> Result<heapless::Vec<heapless::String<S>, L>, Error> {
+    out: &mut heapless::Vec<heapless::String<S>, L>,
+) -> Result<(), Error> {
     if sc.peek_value()? != b'[' {
         return Err(wrong_type(sc, list, JsonType::StringArray));
     }
     sc.array_start(depth)?;
-    let mut out = heapless::Vec::new();
+    out.clear();
     let mut first = true;
     while sc.next_item(&mut first)? {
         let start = sc.offset();
         if sc.peek_value()? != b'"' {
             return Err(wrong_type(sc, list, JsonType::StringArray));
         }
-        let s = heapless_string::<S>(sc, item)?;
-        if out.push(s).is_err() {
+        if out.push(heapless::String::new()).is_err() {
             return Err(Error::new(
                 ErrorKind::Capacity {
                     at: list,
@@ -77,8 +96,11 @@ pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
                 start,
             ));
         }
+        if let Some(last) = out.last_mut() {
+            heapless_string(sc, item, last)?;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads a boolean.

@@ -4,8 +4,7 @@ use crate::depth::DEFAULT_MAX_DEPTH;
 use crate::error::{Error, ErrorKind, JsonType, Location};
 use crate::event::{decode_event, Event};
 use crate::header::{
-    decode_shared_access, Header, JobMetadata, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY,
-    DEFAULT_TEXT_CAPACITY,
+    decode_shared_access, Header, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY,
 };
 use crate::read;
 use crate::scan::Scanner;
@@ -76,11 +75,13 @@ pub struct Session<
 impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, TEXT, LIST> {
     /// Validates `input` as a whole (RFC 8259 strictly, the session schema, every event) and
     /// decodes the header. Nothing is copied except header strings into their fixed capacity.
+    #[inline]
     pub fn parse(input: &'a [u8]) -> Result<Self, Error> {
         Self::parse_with(input, ParseOptions::default())
     }
 
     /// [`parse`](Self::parse) with options.
+    #[inline]
     pub fn parse_with(input: &'a [u8], options: ParseOptions) -> Result<Self, Error> {
         match core::str::from_utf8(input) {
             Ok(text) => Self::parse_str(text, options),
@@ -100,6 +101,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     }
 
     /// [`parse_with`](Self::parse_with) for text already known to be UTF-8.
+    #[inline]
     pub fn parse_str(text: &'a str, options: ParseOptions) -> Result<Self, Error> {
         Self::parse_str_visiting(text, options, |_| {})
     }
@@ -144,7 +146,14 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         }
         let start = sc.offset();
         sc.object_start(1)?;
-        let mut header = Header::default();
+        // Built once and filled in place: the header can be several KiB.
+        let mut session = Session {
+            header: Header::default(),
+            root: RawValue::new("", start),
+            events: RawValue::new("[]", start),
+            event_count: 0,
+        };
+        let header = &mut session.header;
         let mut events = None;
         let mut seen = 0u32;
         let mut first = true;
@@ -157,20 +166,20 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
             read::mark_seen(&mut seen, i as u32, &sc, at)?;
             match i {
                 0 => events = Some(scan_events(&mut sc, &mut visit)?),
-                1 => header.session_id = read::heapless_string(&mut sc, at)?,
-                2 => header.last_updated_at = read::heapless_string(&mut sc, at)?,
-                3 => {
-                    header.generated_title =
-                        read::nullable(&mut sc, |sc| read::heapless_string(sc, at))?;
-                }
+                1 => read::heapless_string(&mut sc, at, &mut header.session_id)?,
+                2 => read::heapless_string(&mut sc, at, &mut header.last_updated_at)?,
+                3 => read::nullable_into(&mut sc, &mut header.generated_title, |sc, out| {
+                    read::heapless_string(sc, at, out)
+                })?,
                 4 => {
                     let item = Location::header("index_ids[]");
-                    header.index_ids =
-                        read::nullable(&mut sc, |sc| read::heapless_string_list(sc, 2, at, item))?;
+                    read::nullable_into(&mut sc, &mut header.index_ids, |sc, out| {
+                        read::heapless_string_list(sc, 2, at, item, out)
+                    })?;
                 }
-                5 => {
-                    header.job_metadata = read::nullable(&mut sc, |sc| JobMetadata::decode(sc, 1))?;
-                }
+                5 => read::nullable_into(&mut sc, &mut header.job_metadata, |sc, job| {
+                    job.decode_into(sc, 1)
+                })?,
                 _ => header.shared_access = read::nullable(&mut sc, decode_shared_access)?,
             }
         }
@@ -187,13 +196,12 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
                 ));
             }
         }
-        let (events, event_count) = events.unwrap_or((RawValue::new("[]", close), 0));
-        Ok(Session {
-            header,
-            root,
-            events,
-            event_count,
-        })
+        if let Some((events, event_count)) = events {
+            session.events = events;
+            session.event_count = event_count;
+        }
+        session.root = root;
+        Ok(session)
     }
 
     /// The decoded header.

@@ -24,7 +24,10 @@ use crate::escape::decode_escape;
 /// assert_eq!(text.decode_into(&mut buf).unwrap(), "café \"ok\" 😀");
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality and hashing between two `JsonStr`s use the decoded text, so `"c1"` and
+/// `"c\u0031"` are equal (as a call id and its result's call id should be).
+#[derive(Clone, Copy)]
 pub struct JsonStr<'a> {
     raw: &'a str,
     /// 1 when `raw` has escapes. A full word rather than a `bool`: with no padding bytes,
@@ -177,6 +180,31 @@ impl<'a> JsonStr<'a> {
     }
 }
 
+impl PartialEq for JsonStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        if !self.has_escapes() && !other.has_escapes() {
+            return self.raw == other.raw;
+        }
+        self.chars().eq(other.chars())
+    }
+}
+
+impl Eq for JsonStr<'_> {}
+
+impl core::hash::Hash for JsonStr<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        // Same bytes as hashing the decoded `str` piece by piece, plus a terminator.
+        let mut utf8 = [0u8; 4];
+        for seg in self.segments() {
+            match seg {
+                Segment::Text(t) => state.write(t.as_bytes()),
+                Segment::Char(c) => state.write(c.encode_utf8(&mut utf8).as_bytes()),
+            }
+        }
+        state.write_u8(0xff);
+    }
+}
+
 impl PartialEq<str> for JsonStr<'_> {
     fn eq(&self, other: &str) -> bool {
         self.eq_str(other)
@@ -309,6 +337,18 @@ mod tests {
             j.decode_into(&mut small),
             Err(BufferTooSmall { needed: want.len() })
         );
+    }
+
+    #[test]
+    fn equality_and_hash_use_the_decoded_text() {
+        use std::hash::{BuildHasher, RandomState};
+        let plain = s("c1");
+        let escaped = s(r"c\u0031");
+        assert_eq!(plain, escaped);
+        assert_ne!(plain, s("c2"));
+        assert_ne!(escaped, s(r"c\u0032"));
+        let h = RandomState::new();
+        assert_eq!(h.hash_one(plain), h.hash_one(escaped));
     }
 
     #[test]

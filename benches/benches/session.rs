@@ -5,7 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use lcsession_benches::read::{read_lcsession, read_tagged, read_typed, touch_str, Unescaper};
+use lcsession_benches::read::{
+    read_lcsession, read_lcsession_one_pass, read_tagged, read_typed, touch_str, Unescaper,
+};
 use lcsession_benches::typed::{TaggedSession, TypedSession};
 use lcsession_gen::{long_texts, many_deltas, BENCH_BYTES, BENCH_SEED};
 
@@ -18,6 +20,11 @@ fn check(name: &str, doc: &[u8]) -> usize {
     let session = lcsession_core::parse(doc)
         .unwrap_or_else(|e| panic!("{name}: lcsession_core::parse failed: {e}"));
     let events = read_lcsession(&session, &mut touch_str);
+    assert_eq!(
+        read_lcsession_one_pass(doc, &mut touch_str),
+        events,
+        "{name}: one-pass event count"
+    );
     let mut buf = [0u8; UNESCAPE_BUFFER];
     let mut unescaper = Unescaper::new(&mut buf);
     read_lcsession(&session, &mut |s| unescaper.decode(s));
@@ -54,6 +61,9 @@ fn bench_input(c: &mut Criterion, name: &str, doc: &[u8]) {
             Ok(session) => read_lcsession(&session, &mut touch_str),
             Err(_) => usize::MAX,
         })
+    });
+    group.bench_function("lcsession/one-pass parse+read", |b| {
+        b.iter(|| read_lcsession_one_pass(black_box(doc), &mut touch_str))
     });
     group.bench_function("lcsession/parse+read+unescape", |b| {
         let mut buf = [0u8; UNESCAPE_BUFFER];

@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use lcsession_core::{EventBody, Field, Header, JsonStr, Session};
+use lcsession_core::{Event, EventBody, Field, Header, JsonStr, Session};
 
 use crate::typed::{TaggedEvent, TaggedSession, Text, TypedEvent, TypedJobMetadata, TypedSession};
 
@@ -62,6 +62,32 @@ pub fn read_lcsession<'a, const ID: usize, const TEXT: usize, const LIST: usize>
     read_header(session.header());
     let mut count = 0;
     for event in session.events() {
+        read_event(&event, text);
+        count += 1;
+    }
+    count
+}
+
+/// Reads the header and every field of every event in ONE pass over the input, with
+/// [`lcsession_core::parse_visiting`]. Returns the number of events, or `usize::MAX` when the
+/// document is invalid.
+pub fn read_lcsession_one_pass<'a>(doc: &'a [u8], text: &mut impl FnMut(JsonStr<'a>)) -> usize {
+    let mut count = 0;
+    match lcsession_core::parse_visiting(doc, |event| {
+        read_event(event, text);
+        count += 1;
+    }) {
+        Ok(session) => {
+            read_header(session.header());
+            count
+        }
+        Err(_) => usize::MAX,
+    }
+}
+
+/// Reads every field of one event; `text` receives every string.
+pub fn read_event<'a>(event: &Event<'a>, text: &mut impl FnMut(JsonStr<'a>)) {
+    {
         black_box(event.index);
         black_box(event.inferred);
         black_box(event.raw.as_raw_str());
@@ -115,9 +141,7 @@ pub fn read_lcsession<'a, const ID: usize, const TEXT: usize, const LIST: usize>
                 black_box(());
             }
         }
-        count += 1;
     }
-    count
 }
 
 fn read_header<const ID: usize, const TEXT: usize, const LIST: usize>(

@@ -53,6 +53,17 @@
 #define LCS_PARSE_ERROR_MESSAGE_CAPACITY 192
 
 /**
+ * Deepest nesting a token stream follows, counting the walked value as level 1 (the parser
+ * never accepts more than 256 levels in a whole session).
+ */
+#define LCS_TOKEN_MAX_DEPTH 256
+
+/**
+ * Bytes of `lcs_token_iter` holding one object/array bit per level.
+ */
+#define LCS_TOKEN_STACK_BYTES 32
+
+/**
  * Major version of the library this header belongs to (matches Cargo.toml; tested).
  */
 #define LCS_VERSION_MAJOR 0
@@ -360,6 +371,56 @@ enum lcs_shared_access
 typedef enum lcs_shared_access lcs_shared_access;
 #else
 typedef uint32_t lcs_shared_access;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a token is.
+ */
+enum lcs_token_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `null`
+   */
+  LCS_TOKEN_NULL = 1,
+  /**
+   * `true` or `false`
+   */
+  LCS_TOKEN_BOOL = 2,
+  /**
+   * A number.
+   */
+  LCS_TOKEN_NUMBER = 3,
+  /**
+   * A string.
+   */
+  LCS_TOKEN_STRING = 4,
+  /**
+   * `[`: an array starts; its items follow, then `LCS_TOKEN_END_ARRAY`.
+   */
+  LCS_TOKEN_BEGIN_ARRAY = 5,
+  /**
+   * `]`
+   */
+  LCS_TOKEN_END_ARRAY = 6,
+  /**
+   * `{`: an object starts; its members follow (each token carrying its key), then
+   * `LCS_TOKEN_END_OBJECT`.
+   */
+  LCS_TOKEN_BEGIN_OBJECT = 7,
+  /**
+   * `}`
+   */
+  LCS_TOKEN_END_OBJECT = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lcs_token_kind lcs_token_kind;
+#else
+typedef uint32_t lcs_token_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -691,6 +752,66 @@ typedef struct lcs_jstr_iter {
    */
   char _char[4];
 } lcs_jstr_iter;
+
+/**
+ * A caller-held token stream over one value. Initialise it with `lcs_value_tokens`; the
+ * fields are private. It borrows the parsed buffer; use it from one thread at a time.
+ */
+typedef struct lcs_token_iter {
+  /**
+   * Private: the value's text.
+   */
+  const char *_data;
+  /**
+   * Private: its length.
+   */
+  size_t _len;
+  /**
+   * Private: where the next token starts.
+   */
+  size_t _pos;
+  /**
+   * Private: number of containers open.
+   */
+  uint32_t _open;
+  /**
+   * Private: 1 once the stream has ended.
+   */
+  uint32_t _done;
+  /**
+   * Private: bit `i` set when open container `i` is an object.
+   */
+  uint8_t _objects[LCS_TOKEN_STACK_BYTES];
+} lcs_token_iter;
+
+/**
+ * One token of a value, as filled by `lcs_token_next`. Plain data; its views point into
+ * the parsed buffer.
+ */
+typedef struct lcs_token {
+  /**
+   * What the token is.
+   */
+  lcs_token_kind kind;
+  /**
+   * Nesting level: 0 for the walked value itself, d + 1 for the members or items of a
+   * container at level d. An END token has the level of its BEGIN.
+   */
+  uint32_t depth;
+  /**
+   * True when the token (a scalar or a BEGIN) is the value of an object member.
+   */
+  bool has_key;
+  /**
+   * That member's key, as written (empty when `has_key` is false).
+   */
+  struct lcs_jstr key;
+  /**
+   * Scalars: the value (use `lcs_value_as_*` on it). BEGIN and END: the one bracket byte,
+   * with kind `LCS_VALUE_OBJECT` or `LCS_VALUE_ARRAY`.
+   */
+  struct lcs_value value;
+} lcs_token;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1108,6 +1229,31 @@ lcs_result lcs_jstr_chunks(const struct lcs_jstr *s, struct lcs_jstr_iter *out_i
  * `out_chunk` is writable.
  */
 lcs_result lcs_jstr_chunk_next(struct lcs_jstr_iter *iter, struct lcs_str *out_chunk);
+
+/**
+ * Starts a depth-first token stream over `v` (any kind but `LCS_VALUE_NONE`): read it with
+ * `lcs_token_next`. Each byte is read once, so this is the cheapest way to visit every
+ * value inside a large one.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_WRONG_KIND` for an empty view.
+ *
+ * # Safety
+ * `v` points to a valid `lcs_value`; `out_iter` is writable.
+ */
+lcs_result lcs_value_tokens(const struct lcs_value *v, struct lcs_token_iter *out_iter);
+
+/**
+ * Writes the next token to `*out_token`.
+ *
+ * Returns `LCS_OK`; `LCS_END` after the last token (the END of the walked container, or the
+ * walked scalar); `LCS_NULL_ARGUMENT`; `LCS_INVALID_ARGUMENT` when the view's text is not
+ * valid JSON (the stream then ends).
+ *
+ * # Safety
+ * `iter` was initialised by `lcs_value_tokens` and the parsed buffer is still valid;
+ * `out_token` is writable.
+ */
+lcs_result lcs_token_next(struct lcs_token_iter *iter, struct lcs_token *out_token);
 
 /**
  * Starts iterating the members of object `v` (see `lcs_value_member_next`).

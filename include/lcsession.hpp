@@ -300,11 +300,77 @@ class value {
     detail::check(lcs_value_items(&v_, &it));
     return value_range<value>(it);
   }
+  /// Every value inside this one, depth first, in a single pass (see token_range).
+  class token_range tokens() const;
   const lcs_value &c_value() const noexcept { return v_; }
 
  private:
   lcs_value v_;
 };
+
+/// One token of a depth-first walk (see value::tokens()).
+struct token {
+  lcs_token_kind kind;
+  /// 0 for the walked value, d + 1 inside a container at depth d.
+  std::uint32_t depth;
+  /// The member key, when the token is an object member's value.
+  std::optional<json_string> key;
+  /// Scalars: the value; BEGIN/END tokens: the bracket.
+  lcs::value value;
+};
+
+/// A single pass over every value inside a value: each byte is read once, whatever the
+/// nesting, so this is the cheapest full walk. Use it in a range-for.
+class token_range {
+ public:
+  class iterator {
+   public:
+    using value_type = token;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+
+    explicit iterator(lcs_token_iter it) : it_(it) { advance(); }
+    const token &operator*() const { return current_; }
+    const token *operator->() const { return &current_; }
+    iterator &operator++() {
+      advance();
+      return *this;
+    }
+    bool operator==(detail::end_sentinel) const { return done_; }
+    bool operator!=(detail::end_sentinel) const { return !done_; }
+
+   private:
+    void advance() {
+      lcs_token t;
+      std::uint32_t r = lcs_token_next(&it_, &t);
+      if (r == LCS_END) {
+        done_ = true;
+        return;
+      }
+      detail::check(r);
+      current_.kind = t.kind;
+      current_.depth = t.depth;
+      current_.key = t.has_key ? std::optional<json_string>(json_string(t.key)) : std::nullopt;
+      current_.value = lcs::value(t.value);
+    }
+    lcs_token_iter it_;
+    token current_{};
+    bool done_ = false;
+  };
+
+  explicit token_range(lcs_token_iter it) : it_(it) {}
+  iterator begin() const { return iterator(it_); }
+  detail::end_sentinel end() const { return {}; }
+
+ private:
+  lcs_token_iter it_;
+};
+
+inline token_range value::tokens() const {
+  lcs_token_iter it;
+  detail::check(lcs_value_tokens(&v_, &it));
+  return token_range(it);
+}
 
 /// The type of an event.
 enum class event_type : std::uint32_t {

@@ -39,6 +39,7 @@ pub enum lcs_event_type {
 }
 
 impl lcs_event_type {
+    #[inline]
     fn of(t: EventType) -> lcs_event_type {
         use lcs_event_type::*;
         match t {
@@ -52,6 +53,22 @@ impl lcs_event_type {
             EventType::Stop => LCS_EVENT_STOP,
             EventType::Unknown => LCS_EVENT_UNKNOWN,
             EventType::Untyped => LCS_EVENT_UNTYPED,
+        }
+    }
+
+    /// The wire tag of a known type; empty for `Unknown` and `Untyped`.
+    #[inline]
+    fn wire_name(t: EventType) -> &'static str {
+        match t {
+            EventType::ThinkingDelta => "thinking_delta",
+            EventType::TextDelta => "text_delta",
+            EventType::Thinking => "thinking",
+            EventType::Text => "text",
+            EventType::UserInput => "user_input",
+            EventType::ToolCall => "tool_call",
+            EventType::ToolResult => "tool_result",
+            EventType::Stop => "stop",
+            EventType::Unknown | EventType::Untyped => "",
         }
     }
 
@@ -218,13 +235,14 @@ pub struct lcs_event {
 
 impl lcs_event {
     /// The C view of a core event.
+    #[inline(always)]
     pub fn from_core(e: &Event<'_>) -> lcs_event {
         let ty = e.event_type();
         let mut out = lcs_event {
             r#type: lcs_event_type::of(ty),
             index: e.index,
             inferred: e.inferred,
-            type_name: ty.as_str().map_or_else(lcs_jstr::empty, lcs_jstr::plain),
+            type_name: lcs_jstr::plain(lcs_event_type::wire_name(ty)),
             content: lcs_jstr::empty(),
             call_id: lcs_jstr::empty(),
             name: lcs_jstr::empty(),

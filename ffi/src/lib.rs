@@ -34,6 +34,7 @@ mod ptr;
 mod result;
 mod session;
 mod str;
+mod token;
 mod value;
 mod version;
 mod walk;
@@ -61,6 +62,10 @@ pub use session::{
 pub use str::{
     lcs_jstr, lcs_jstr_chunk_next, lcs_jstr_chunks, lcs_jstr_decoded_len, lcs_jstr_equals,
     lcs_jstr_iter, lcs_jstr_unescape, lcs_str,
+};
+pub use token::{
+    lcs_token, lcs_token_iter, lcs_token_kind, lcs_token_next, lcs_value_tokens,
+    LCS_TOKEN_MAX_DEPTH, LCS_TOKEN_STACK_BYTES,
 };
 pub use value::{
     lcs_value, lcs_value_as_bool, lcs_value_as_f64, lcs_value_as_i64, lcs_value_as_str,

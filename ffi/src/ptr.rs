@@ -51,7 +51,7 @@ impl<T> Out<T> {
     ///
     /// # Safety
     /// The pointer given to [`Out::new`] is valid for writes of a `T` and properly aligned.
-    #[inline]
+    #[inline(always)]
     pub(crate) unsafe fn write(self, value: T) {
         // SAFETY: non-NULL (checked in `new`), valid and aligned per the caller's contract;
         // `write` does not read or drop the previous, possibly uninitialised, contents.

@@ -30,6 +30,7 @@ pub struct lcs_str {
 
 impl lcs_str {
     /// A view of `text` (which must outlive every use of the view).
+    #[inline]
     pub fn new(text: &[u8]) -> lcs_str {
         if text.is_empty() {
             return lcs_str::empty();
@@ -41,6 +42,7 @@ impl lcs_str {
     }
 
     /// The empty view.
+    #[inline]
     pub fn empty() -> lcs_str {
         lcs_str {
             data: (&raw const EMPTY).cast(),
@@ -72,16 +74,19 @@ pub struct lcs_jstr {
 
 impl lcs_jstr {
     /// A view of a decoded core string.
+    #[inline]
     pub fn from_json(s: JsonStr<'_>) -> lcs_jstr {
         lcs_jstr::raw(s.raw().as_bytes(), s.has_escapes())
     }
 
     /// A view of static text without escapes.
+    #[inline]
     pub fn plain(s: &'static str) -> lcs_jstr {
         lcs_jstr::raw(s.as_bytes(), false)
     }
 
     /// A view of raw string text.
+    #[inline]
     pub fn raw(raw: &[u8], escaped: bool) -> lcs_jstr {
         let s = lcs_str::new(raw);
         lcs_jstr {
@@ -92,6 +97,7 @@ impl lcs_jstr {
     }
 
     /// The empty string.
+    #[inline]
     pub fn empty() -> lcs_jstr {
         lcs_jstr::raw(b"", false)
     }

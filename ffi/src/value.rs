@@ -34,6 +34,7 @@ pub enum lcs_value_kind {
 
 impl lcs_value_kind {
     /// The kind of the value whose text starts with `b`.
+    #[inline]
     pub(crate) fn of(text: &[u8]) -> lcs_value_kind {
         match text.first() {
             Some(b'{') => lcs_value_kind::LCS_VALUE_OBJECT,
@@ -71,6 +72,7 @@ pub struct lcs_value {
 
 impl lcs_value {
     /// A view of validated JSON text.
+    #[inline]
     pub fn from_text(text: &[u8]) -> lcs_value {
         let view = lcs_str::new(text);
         lcs_value {
@@ -81,6 +83,7 @@ impl lcs_value {
     }
 
     /// A view of a core value.
+    #[inline]
     pub fn from_raw(v: RawValue<'_>) -> lcs_value {
         debug_assert_eq!(
             lcs_value_kind::of(v.as_raw_str().as_bytes()),

@@ -14,14 +14,55 @@ pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `w` equal to `byte`. Borrows only propagate upwards, so the
+/// lowest set bit is always exact (higher ones may be false positives).
+#[inline(always)]
+fn eq_mask(w: u64, byte: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// The eight bytes at `i` as a little-endian word, if there are eight.
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    b.get(i..)?
+        .first_chunk::<8>()
+        .map(|w| u64::from_le_bytes(*w))
+}
+
+/// Index of the first byte at or after `i` that `hit` accepts, scanning a word at a time
+/// with `mask` (whose lowest set bit must be exact); `None` if there is none.
+#[inline(always)]
+fn find(
+    b: &[u8],
+    mut i: usize,
+    mask: impl Fn(u64) -> u64,
+    hit: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    while let Some(w) = word(b, i) {
+        let m = mask(w);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| hit(c)).map(|k| i + k)
+}
+
 /// With `b[i] == '"'`, the index just past the closing quote.
 #[inline]
 pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
-        let rest = b.get(j..)?;
-        let k = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
-        j += k;
+        j = find(
+            b,
+            j,
+            |w| eq_mask(w, b'"') | eq_mask(w, b'\\'),
+            |c| c == b'"' || c == b'\\',
+        )?;
         if b.get(j) == Some(&b'"') {
             return Some(j + 1);
         }
@@ -29,39 +70,50 @@ pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// With a scalar (number, `true`, `false`, `null`) at `b[i]`, the index just past it.
+#[inline]
+pub(crate) fn scalar_end(b: &[u8], i: usize) -> Option<usize> {
+    let len = b
+        .get(i..)?
+        .iter()
+        .position(|c| matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t'))
+        .unwrap_or(b.len() - i);
+    (len > 0).then_some(i + len)
+}
+
 /// The index just past the value starting at `b[i]` (no leading whitespace).
 pub(crate) fn value_end(b: &[u8], i: usize) -> Option<usize> {
-    match *b.get(i)? {
-        b'"' => string_end(b, i),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            loop {
-                match *b.get(j)? {
-                    b'"' => {
-                        j = string_end(b, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
+    let (open, close) = match *b.get(i)? {
+        b'"' => return string_end(b, i),
+        b'{' => (b'{', b'}'),
+        b'[' => (b'[', b']'),
+        _ => return scalar_end(b, i),
+    };
+    // Brackets of the other kind are balanced inside valid JSON, so only quotes and this
+    // container's own brackets matter.
+    let mut depth = 0usize;
+    let mut j = i;
+    loop {
+        j = find(
+            b,
+            j,
+            |w| eq_mask(w, b'"') | eq_mask(w, open) | eq_mask(w, close),
+            |c| c == b'"' || c == open || c == close,
+        )?;
+        match *b.get(j)? {
+            b'"' => {
+                j = string_end(b, j)?;
+                continue;
+            }
+            c if c == open => depth += 1,
+            _ => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(j + 1);
                 }
-                j += 1;
             }
         }
-        _ => {
-            let len = b
-                .get(i..)?
-                .iter()
-                .position(|c| matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t'))
-                .unwrap_or(b.len() - i);
-            (len > 0).then_some(i + len)
-        }
+        j += 1;
     }
 }
 
@@ -168,5 +220,27 @@ mod tests {
         assert_eq!(value_end(b"]]", 0), None);
         assert_eq!(value_end(b"\"abc", 0), None);
         assert_eq!(value_end(b"[[]", 0), None);
+    }
+
+    #[test]
+    fn word_scans_agree_with_byte_scans() {
+        // Long values put quotes, escapes and brackets at every offset within a word.
+        let mut text = String::from("[");
+        for i in 0..40 {
+            text.push_str(&" ".repeat(i % 9));
+            text.push_str(r#""a\"b\\",{"k":[["]"],{}]},"#);
+        }
+        text.push_str("null]");
+        let b = text.as_bytes();
+        assert_eq!(value_end(b, 0), Some(b.len()));
+        let inner = br#""0123456789\"abcdef\\""#;
+        assert_eq!(string_end(inner, 0), Some(inner.len()));
+        let mut pos = 1;
+        let mut items = 0;
+        while let Some(step) = next_entry(b, pos, false) {
+            pos = step.next;
+            items += 1;
+        }
+        assert_eq!(items, 1 + 40 * 2);
     }
 }

@@ -1300,3 +1300,121 @@ fn views_outlive_the_cursor_and_header_views_live_with_the_session() {
     assert_eq!(unsafe { lcs_session_id(p.0, &mut id) }, lcs_result::LCS_OK);
     assert_eq!(s(id), "s-1");
 }
+
+/// The tokens the core's walkers imply for `v`, as (kind, depth, key, text).
+fn core_tokens(
+    v: RawValue<'_>,
+    depth: u32,
+    key: Option<String>,
+    out: &mut Vec<(lcs_token_kind, u32, Option<String>, String)>,
+) {
+    use lcs_token_kind::*;
+    let text = v.as_raw_str().to_owned();
+    match v.kind() {
+        ValueKind::Object => {
+            out.push((LCS_TOKEN_BEGIN_OBJECT, depth, key, "{".into()));
+            for (k, child) in v.members() {
+                core_tokens(child, depth + 1, Some(k.raw().to_owned()), out);
+            }
+            out.push((LCS_TOKEN_END_OBJECT, depth, None, "}".into()));
+        }
+        ValueKind::Array => {
+            out.push((LCS_TOKEN_BEGIN_ARRAY, depth, key, "[".into()));
+            for child in v.items() {
+                core_tokens(child, depth + 1, None, out);
+            }
+            out.push((LCS_TOKEN_END_ARRAY, depth, None, "]".into()));
+        }
+        ValueKind::String => out.push((LCS_TOKEN_STRING, depth, key, text)),
+        ValueKind::Number => out.push((LCS_TOKEN_NUMBER, depth, key, text)),
+        ValueKind::Bool => out.push((LCS_TOKEN_BOOL, depth, key, text)),
+        ValueKind::Null => out.push((LCS_TOKEN_NULL, depth, key, text)),
+    }
+}
+
+/// The token stream of `v` through the C API.
+fn ffi_tokens(v: &lcs_value) -> Vec<(lcs_token_kind, u32, Option<String>, String)> {
+    let mut it = MaybeUninit::<lcs_token_iter>::uninit();
+    assert_eq!(
+        unsafe { lcs_value_tokens(v, it.as_mut_ptr()) },
+        lcs_result::LCS_OK
+    );
+    let mut it = unsafe { it.assume_init() };
+    let mut tok = MaybeUninit::<lcs_token>::uninit();
+    let mut out = Vec::new();
+    loop {
+        match unsafe { lcs_token_next(&mut it, tok.as_mut_ptr()) } {
+            lcs_result::LCS_OK => {
+                let t = unsafe { tok.assume_init() };
+                let key = t.has_key.then(|| raw(t.key).to_owned());
+                out.push((t.kind, t.depth, key, text(&t.value).to_owned()));
+                // Scalars can be read with the value functions.
+                if t.kind == lcs_token_kind::LCS_TOKEN_NUMBER {
+                    let mut f = 0.0;
+                    assert_eq!(
+                        unsafe { lcs_value_as_f64(&t.value, &mut f) },
+                        lcs_result::LCS_OK
+                    );
+                }
+            }
+            lcs_result::LCS_END => break,
+            other => panic!("token_next: {other:?}"),
+        }
+    }
+    assert_eq!(
+        unsafe { lcs_token_next(&mut it, tok.as_mut_ptr()) },
+        lcs_result::LCS_END
+    );
+    out
+}
+
+#[test]
+fn token_streams_match_the_core_walk() {
+    let p = sample();
+    let core = lcsession_core::parse(doc()).unwrap();
+    let mut n = 0;
+    for (ev, want) in events(&p).iter().zip(core.events()) {
+        let mut expected = Vec::new();
+        core_tokens(want.raw, 0, None, &mut expected);
+        assert_eq!(ffi_tokens(&ev.raw), expected, "event {}", ev.index);
+        n += expected.len();
+    }
+    assert!(n > 50);
+    let mut rv = MaybeUninit::<lcs_value>::uninit();
+    assert_eq!(
+        unsafe { lcs_session_raw(p.0, rv.as_mut_ptr()) },
+        lcs_result::LCS_OK
+    );
+    let mut expected = Vec::new();
+    core_tokens(core.raw(), 0, None, &mut expected);
+    assert_eq!(ffi_tokens(&unsafe { rv.assume_init() }), expected);
+    // A scalar is a stream of one token; an empty view is refused.
+    let one = lcs_value {
+        data: b"42".as_ptr().cast(),
+        len: 2,
+        kind: lcs_value_kind::LCS_VALUE_NUMBER,
+    };
+    assert_eq!(ffi_tokens(&one).len(), 1);
+    let none = lcs_value {
+        data: b"".as_ptr().cast(),
+        len: 0,
+        kind: lcs_value_kind::LCS_VALUE_NONE,
+    };
+    let mut it = MaybeUninit::<lcs_token_iter>::uninit();
+    assert_eq!(
+        unsafe { lcs_value_tokens(&none, it.as_mut_ptr()) },
+        lcs_result::LCS_WRONG_KIND
+    );
+    assert_eq!(
+        unsafe { lcs_value_tokens(null(), it.as_mut_ptr()) },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { lcs_value_tokens(&one, null_mut()) },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { lcs_token_next(null_mut(), null_mut()) },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+}

@@ -707,6 +707,15 @@ typedef struct lcs_parse_error {
 } lcs_parse_error;
 
 /**
+ * A function `lcs_session_parse_visiting` calls with each event as soon as it is validated.
+ *
+ * `event` is valid only during the call (copy the struct to keep it; its views point into
+ * the buffer and stay valid as long as it does). The function must return normally: no
+ * `longjmp` out of it, no C++ exception through it.
+ */
+typedef void (*lcs_event_visitor)(void *user_data, const struct lcs_event *event);
+
+/**
  * A caller-held iterator over the members of an object or the items of an array.
  * Initialise it with `lcs_value_members` or `lcs_value_items` (or
  * `lcs_session_unknown_fields`); the fields are private. It borrows the parsed buffer.
@@ -1112,6 +1121,29 @@ lcs_result lcs_session_parse_with_max_depth(const uint8_t *buf,
                                             uint32_t max_depth,
                                             struct lcs_session **out_session,
                                             struct lcs_parse_error *out_error);
+
+/**
+ * Parses like `lcs_session_parse_with_max_depth`, and hands each event to `visitor` as soon
+ * as it is validated: one pass over the input, instead of a parse followed by an
+ * `lcs_events` cursor (which decodes every event again). `user_data` is passed through.
+ *
+ * The session is stored in `*out_session` only when the whole document is valid; when it is
+ * not, `visitor` may already have seen the events before the error (as a streaming reader
+ * would), and the error is reported as by `lcs_session_parse`.
+ *
+ * Returns what `lcs_session_parse` returns; `LCS_NULL_ARGUMENT` also when `visitor` is
+ * NULL.
+ *
+ * # Safety
+ * As for `lcs_session_parse`; `visitor` follows the rules of `lcs_event_visitor`.
+ */
+lcs_result lcs_session_parse_visiting(const uint8_t *buf,
+                                      size_t len,
+                                      uint32_t max_depth,
+                                      lcs_event_visitor visitor,
+                                      void *user_data,
+                                      struct lcs_session **out_session,
+                                      struct lcs_parse_error *out_error);
 
 /**
  * Frees a session. NULL is allowed and does nothing. Every view into the session's header

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -521,18 +522,41 @@ class session {
   /// while the session lives. Throws lcs::error (with offset, line, column) when invalid.
   /// `max_depth` 0 means the default nesting limit (128).
   static session parse(const void *data, std::size_t len, std::uint32_t max_depth = 0) {
-    // An empty std::string_view or std::vector may have a null data(): parse "" instead.
-    static const std::uint8_t empty[1] = {0};
-    const std::uint8_t *bytes = static_cast<const std::uint8_t *>(data);
-    if (bytes == nullptr && len == 0) bytes = empty;
     lcs_session *s = nullptr;
     lcs_parse_error e;
-    std::uint32_t r = lcs_session_parse_with_max_depth(bytes, len, max_depth, &s, &e);
-    if (r != LCS_OK) {
-      if (lcs_result_is_syntax_error(r) || lcs_result_is_schema_error(r)) throw error(e);
-      throw error(r);
+    std::uint32_t r = lcs_session_parse_with_max_depth(bytes(data, len), len, max_depth, &s, &e);
+    return finish(r, s, e);
+  }
+  /// One pass: parses like parse() and calls `visit(const lcs::event &)` with each event as
+  /// soon as it is validated (lcs_session_parse_visiting), instead of decoding events again
+  /// in a later events() pass. If `visit` throws, later events are not visited and the
+  /// exception is rethrown once the parse is over. On invalid input `visit` may already
+  /// have seen the events before the error.
+  template <class F>
+  static session parse_visiting(const void *data, std::size_t len, F &&visit,
+                                std::uint32_t max_depth = 0) {
+    struct state {
+      std::remove_reference_t<F> *visit;
+      std::exception_ptr error;
+    } st{&visit, nullptr};
+    lcs_event_visitor trampoline = [](void *user, const lcs_event *e) {
+      state *st = static_cast<state *>(user);
+      if (st->error) return;
+      try {
+        (*st->visit)(event(*e));
+      } catch (...) {
+        st->error = std::current_exception();
+      }
+    };
+    lcs_session *s = nullptr;
+    lcs_parse_error e;
+    std::uint32_t r = lcs_session_parse_visiting(bytes(data, len), len, max_depth, trampoline,
+                                                 &st, &s, &e);
+    if (st.error) {
+      if (r == LCS_OK) lcs_session_free(s);
+      std::rethrow_exception(st.error);
     }
-    return session(s);
+    return finish(r, s, e);
   }
   /// Parses the bytes `text` refers to (they are borrowed, not copied).
   static session parse(std::string_view text) { return parse(text.data(), text.size()); }
@@ -603,6 +627,21 @@ class session {
 
  private:
   explicit session(lcs_session *s) : s_(s) {}
+
+  // An empty std::string_view or std::vector may have a null data(): parse "" instead.
+  static const std::uint8_t *bytes(const void *data, std::size_t len) {
+    static const std::uint8_t empty[1] = {0};
+    if (data == nullptr && len == 0) return empty;
+    return static_cast<const std::uint8_t *>(data);
+  }
+
+  static session finish(std::uint32_t r, lcs_session *s, const lcs_parse_error &e) {
+    if (r != LCS_OK) {
+      if (lcs_result_is_syntax_error(r) || lcs_result_is_schema_error(r)) throw error(e);
+      throw error(r);
+    }
+    return session(s);
+  }
 
   static lcs::presence to_presence(lcs_presence p) noexcept {
     return static_cast<lcs::presence>(p);

@@ -9,16 +9,18 @@
  * walk (allocation and freeing included): visit every event and every value in it except the
  * "type" tag, counting strings (and their bytes), numbers and other scalars. The counts must
  * agree across libraries (they are printed), so all three did the same walk:
- * - lcsession: lcs_session_parse (full validation: UTF-8, escapes, numbers, the session
- *   schema), then the typed lcs_event cursor, walking tool arguments and results with
- *   lcs_value_tokens (one pass per value); strings are zero-copy views (not unescaped).
+ * - lcsession: lcs_session_parse_visiting (full validation: UTF-8, escapes, numbers, the
+ *   session schema; each typed lcs_event handed over as soon as it is validated), walking
+ *   tool arguments and results with lcs_value_tokens; strings are zero-copy views (not
+ *   unescaped). Shown too: lcs_session_parse followed by an lcs_events cursor, which decodes
+ *   every event a second time.
  * - cJSON: cJSON_ParseWithLength (builds a tree, unescapes every string, converts every
  *   number), then the tree; string bytes are strlen() of the decoded text.
  * - jsmn: jsmn_parse into a token array sized beforehand (untimed), then the tokens
  *   (raw string ranges, like lcsession). jsmn validates little: no UTF-8, escape or number
  *   checks.
  * The best of N runs (default 5) is reported. Exit status 1 when lcsession is not at least
- * 3x faster than cJSON and faster than jsmn on every file (unless --no-check).
+ * 3x faster than cJSON and faster than jsmn on every file (unless --no-check), one pass.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <cjson/cJSON.h>
@@ -116,58 +118,74 @@ static void lcs_opt(lcs_presence p, counts *c) {
   else if (p == LCS_PRESENCE_NULL) c->others++;
 }
 
-static int run_lcsession(const char *buf, size_t len, counts *c) {
+static void lcs_event_walk(const lcs_event *ev, counts *c) {
+  c->events++;
+  switch (ev->type) {
+    case LCS_EVENT_THINKING_DELTA:
+    case LCS_EVENT_TEXT_DELTA:
+    case LCS_EVENT_THINKING:
+    case LCS_EVENT_TEXT:
+    case LCS_EVENT_USER_INPUT:
+      lcs_string(&ev->content, c);
+      break;
+    case LCS_EVENT_TOOL_CALL:
+      lcs_string(&ev->call_id, c);
+      lcs_string(&ev->name, c);
+      lcs_walk(&ev->arguments, c);
+      break;
+    case LCS_EVENT_TOOL_RESULT:
+      lcs_string(&ev->call_id, c);
+      lcs_string(&ev->name, c);
+      lcs_walk(&ev->result, c);
+      if (ev->image_attachment == LCS_PRESENCE_PRESENT) {
+        lcs_string(&ev->attachment_name, c);
+        lcs_string(&ev->source_id, c);
+      } else if (ev->image_attachment == LCS_PRESENCE_NULL) {
+        c->others++;
+      }
+      break;
+    case LCS_EVENT_STOP:
+      if (ev->error == LCS_PRESENCE_PRESENT) lcs_string(&ev->error_message, c);
+      else c->others++;
+      c->others++; /* is_error */
+      lcs_opt(ev->usage.duration_ms.presence, c);
+      lcs_opt(ev->usage.total_input_tokens.presence, c);
+      lcs_opt(ev->usage.total_output_tokens.presence, c);
+      lcs_opt(ev->usage.turns.presence, c);
+      if (ev->skipped_index_ids == LCS_PRESENCE_PRESENT) lcs_walk(&ev->skipped_index_ids_value, c);
+      else if (ev->skipped_index_ids == LCS_PRESENCE_NULL) c->others++;
+      break;
+    default:
+      lcs_walk_fields(&ev->raw, c);
+  }
+}
+
+static void lcs_visit(void *user, const lcs_event *ev) { lcs_event_walk(ev, (counts *)user); }
+
+/* One pass: each event is walked as soon as the parser has validated it. */
+static int run_lcsession_visit(const char *buf, size_t len, counts *c) {
+  lcs_session *s = NULL;
+  lcs_parse_error err;
+  if (lcs_session_parse_visiting((const uint8_t *)buf, len, 0, lcs_visit, c, &s, &err) != LCS_OK) {
+    fprintf(stderr, "lcsession: %s (line %zu, column %zu)\n", err.message, err.line, err.column);
+    return 0;
+  }
+  lcs_session_free(s);
+  return 1;
+}
+
+/* Parse, then a cursor over the events (which decodes each event again). */
+static int run_lcsession_cursor(const char *buf, size_t len, counts *c) {
   lcs_session *s = NULL;
   lcs_events *cursor = NULL;
   lcs_event ev;
   lcs_parse_error err;
-  lcs_result r = lcs_session_parse((const uint8_t *)buf, len, &s, &err);
-  if (r != LCS_OK) {
+  if (lcs_session_parse((const uint8_t *)buf, len, &s, &err) != LCS_OK) {
     fprintf(stderr, "lcsession: %s (line %zu, column %zu)\n", err.message, err.line, err.column);
     return 0;
   }
   lcs_events_new(s, &cursor);
-  while (lcs_events_next(cursor, &ev) == LCS_OK) {
-    c->events++;
-    switch (ev.type) {
-      case LCS_EVENT_THINKING_DELTA:
-      case LCS_EVENT_TEXT_DELTA:
-      case LCS_EVENT_THINKING:
-      case LCS_EVENT_TEXT:
-      case LCS_EVENT_USER_INPUT:
-        lcs_string(&ev.content, c);
-        break;
-      case LCS_EVENT_TOOL_CALL:
-        lcs_string(&ev.call_id, c);
-        lcs_string(&ev.name, c);
-        lcs_walk(&ev.arguments, c);
-        break;
-      case LCS_EVENT_TOOL_RESULT:
-        lcs_string(&ev.call_id, c);
-        lcs_string(&ev.name, c);
-        lcs_walk(&ev.result, c);
-        if (ev.image_attachment == LCS_PRESENCE_PRESENT) {
-          lcs_string(&ev.attachment_name, c);
-          lcs_string(&ev.source_id, c);
-        } else if (ev.image_attachment == LCS_PRESENCE_NULL) {
-          c->others++;
-        }
-        break;
-      case LCS_EVENT_STOP:
-        if (ev.error == LCS_PRESENCE_PRESENT) lcs_string(&ev.error_message, c);
-        else c->others++;
-        c->others++; /* is_error */
-        lcs_opt(ev.usage.duration_ms.presence, c);
-        lcs_opt(ev.usage.total_input_tokens.presence, c);
-        lcs_opt(ev.usage.total_output_tokens.presence, c);
-        lcs_opt(ev.usage.turns.presence, c);
-        if (ev.skipped_index_ids == LCS_PRESENCE_PRESENT) lcs_walk(&ev.skipped_index_ids_value, c);
-        else if (ev.skipped_index_ids == LCS_PRESENCE_NULL) c->others++;
-        break;
-      default:
-        lcs_walk_fields(&ev.raw, c);
-    }
-  }
+  while (lcs_events_next(cursor, &ev) == LCS_OK) lcs_event_walk(&ev, c);
   lcs_events_free(cursor);
   lcs_session_free(s);
   return 1;
@@ -277,13 +295,13 @@ static int run_jsmn(const char *buf, size_t len, jsmntok_t *tokens, int capacity
 
 /* ---------------------------------------------------------------- harness */
 
-enum { LIB_LCSESSION, LIB_CJSON, LIB_JSMN, LIBS };
-static const char *const lib_names[LIBS] = {"lcsession", "cJSON", "jsmn"};
+enum { LIB_LCSESSION, LIB_LCS_CURSOR, LIB_CJSON, LIB_JSMN, LIBS };
+static const char *const lib_names[LIBS] = {"lcsession", "lcsession (cursor)", "cJSON", "jsmn"};
 
 int main(int argc, char **argv) {
   int runs = 5, check = 1, status = 0, a, files = 0;
-  printf("%-18s %9s | %-20s | %-20s | %-20s | %8s %8s\n", "file", "size", "lcsession C API",
-         "cJSON 1.7", "jsmn 1.1", "cJSON/lcs", "jsmn/lcs");
+  printf("%-18s %9s | %-20s | %-20s | %-20s | %-20s | %8s %8s\n", "file", "size",
+         "lcsession one pass", "lcsession cursor", "cJSON 1.7", "jsmn 1.1", "cJSON/lcs", "jsmn/lcs");
   for (a = 1; a < argc; a++) {
     const char *path = argv[a], *base;
     char *buf;
@@ -326,9 +344,10 @@ int main(int argc, char **argv) {
         int ok;
         memset(&c[lib], 0, sizeof c[lib]);
         t0 = now_ms();
-        ok = lib == LIB_LCSESSION ? run_lcsession(buf, len, &c[lib])
-             : lib == LIB_CJSON   ? run_cjson(buf, len, &c[lib])
-                                  : run_jsmn(buf, len, tokens, capacity, &c[lib]);
+        ok = lib == LIB_LCSESSION    ? run_lcsession_visit(buf, len, &c[lib])
+             : lib == LIB_LCS_CURSOR ? run_lcsession_cursor(buf, len, &c[lib])
+             : lib == LIB_CJSON      ? run_cjson(buf, len, &c[lib])
+                                     : run_jsmn(buf, len, tokens, capacity, &c[lib]);
         t = now_ms() - t0;
         if (!ok) return 2;
         if (t < best[lib]) best[lib] = t;

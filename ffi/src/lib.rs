@@ -55,9 +55,10 @@ pub use result::{
     lcs_result, lcs_result_is_schema_error, lcs_result_is_syntax_error, lcs_result_message,
 };
 pub use session::{
-    lcs_parse_error, lcs_session, lcs_session_event_count, lcs_session_events_raw,
-    lcs_session_free, lcs_session_parse, lcs_session_parse_with_max_depth, lcs_session_raw,
-    lcs_session_unknown_fields, LCS_PARSE_ERROR_MESSAGE_CAPACITY,
+    lcs_event_visitor, lcs_parse_error, lcs_session, lcs_session_event_count,
+    lcs_session_events_raw, lcs_session_free, lcs_session_parse, lcs_session_parse_visiting,
+    lcs_session_parse_with_max_depth, lcs_session_raw, lcs_session_unknown_fields,
+    LCS_PARSE_ERROR_MESSAGE_CAPACITY,
 };
 pub use str::{
     lcs_jstr, lcs_jstr_chunk_next, lcs_jstr_chunks, lcs_jstr_decoded_len, lcs_jstr_equals,

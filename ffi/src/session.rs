@@ -11,11 +11,12 @@
 //! be safer for careless callers but would cost a copy of documents that may be hundreds of
 //! megabytes, which this library exists to avoid.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use core::fmt::Write as _;
 
 use lcsession_core::{Error, ErrorKind, Location, ParseOptions, Session, DEFAULT_MAX_DEPTH};
 
+use crate::event::lcs_event;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
@@ -197,26 +198,96 @@ unsafe fn parse(
         // is what the `'static` stands for (see the module documentation).
         let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
         let out = Out::new(out_session)?;
-        let max_depth = match max_depth {
+        finish(
+            Session::parse_with(input, options(max_depth)),
+            input,
+            out,
+            out_error,
+        )
+    })
+}
+
+/// Parse options for a C `max_depth` (0 = the default).
+fn options(max_depth: u32) -> ParseOptions {
+    ParseOptions {
+        max_depth: match max_depth {
             0 => DEFAULT_MAX_DEPTH,
             d => u16::try_from(d).unwrap_or(u16::MAX),
-        };
-        match Session::parse_with(input, ParseOptions { max_depth }) {
-            Ok(session) => {
-                let handle = Box::into_raw(Box::new(lcs_session { session }));
-                // SAFETY: `out_session` is writable (caller's contract).
-                unsafe { out.write(handle) };
-                Ok(())
-            }
-            Err(err) => {
-                let details = lcs_parse_error::new(&err, input);
-                if let Ok(out_error) = Out::new(out_error) {
-                    // SAFETY: `out_error` is non-NULL and writable (caller's contract).
-                    unsafe { out_error.write(details) };
-                }
-                Err(details.code)
-            }
+        },
+    }
+}
+
+/// Stores a parsed session, or describes the error.
+fn finish(
+    parsed: Result<Session<'static>, Error>,
+    input: &[u8],
+    out: Out<*mut lcs_session>,
+    out_error: *mut lcs_parse_error,
+) -> Result<(), lcs_result> {
+    match parsed {
+        Ok(session) => {
+            let handle = Box::into_raw(Box::new(lcs_session { session }));
+            // SAFETY: `out_session` is writable (caller's contract).
+            unsafe { out.write(handle) };
+            Ok(())
         }
+        Err(err) => {
+            let details = lcs_parse_error::new(&err, input);
+            if let Ok(out_error) = Out::new(out_error) {
+                // SAFETY: `out_error` is non-NULL and writable (caller's contract).
+                unsafe { out_error.write(details) };
+            }
+            Err(details.code)
+        }
+    }
+}
+
+/// A function `lcs_session_parse_visiting` calls with each event as soon as it is validated.
+///
+/// `event` is valid only during the call (copy the struct to keep it; its views point into
+/// the buffer and stay valid as long as it does). The function must return normally: no
+/// `longjmp` out of it, no C++ exception through it.
+#[allow(non_camel_case_types)]
+pub type lcs_event_visitor =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const lcs_event)>;
+
+/// Parses like `lcs_session_parse_with_max_depth`, and hands each event to `visitor` as soon
+/// as it is validated: one pass over the input, instead of a parse followed by an
+/// `lcs_events` cursor (which decodes every event again). `user_data` is passed through.
+///
+/// The session is stored in `*out_session` only when the whole document is valid; when it is
+/// not, `visitor` may already have seen the events before the error (as a streaming reader
+/// would), and the error is reported as by `lcs_session_parse`.
+///
+/// Returns what `lcs_session_parse` returns; `LCS_NULL_ARGUMENT` also when `visitor` is
+/// NULL.
+///
+/// # Safety
+/// As for `lcs_session_parse`; `visitor` follows the rules of `lcs_event_visitor`.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_session_parse_visiting(
+    buf: *const u8,
+    len: usize,
+    max_depth: u32,
+    visitor: lcs_event_visitor,
+    user_data: *mut c_void,
+    out_session: *mut *mut lcs_session,
+    out_error: *mut lcs_parse_error,
+) -> lcs_result {
+    call(|| {
+        let visitor = visitor.ok_or(lcs_result::LCS_NULL_ARGUMENT)?;
+        // SAFETY: the caller guarantees `len` readable bytes that outlive the session (see
+        // the module documentation for the `'static`).
+        let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
+        let out = Out::new(out_session)?;
+        let visit = |event: &lcsession_core::Event<'_>| {
+            let c_event = lcs_event::from_core(event);
+            // SAFETY: the caller supplied a valid function that returns normally; the event
+            // pointer is valid for the duration of the call, as documented.
+            unsafe { visitor(user_data, &c_event) };
+        };
+        let parsed = Session::parse_visiting(input, options(max_depth), visit);
+        finish(parsed, input, out, out_error)
     })
 }
 

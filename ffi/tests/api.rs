@@ -1418,3 +1418,82 @@ fn token_streams_match_the_core_walk() {
         lcs_result::LCS_NULL_ARGUMENT
     );
 }
+
+/// Collects visited events (index, type, raw text) into a `Vec` passed as user data.
+unsafe extern "C" fn collect(user: *mut std::ffi::c_void, ev: *const lcs_event) {
+    let seen = unsafe { &mut *user.cast::<Vec<(usize, lcs_event_type, String)>>() };
+    let ev = unsafe { &*ev };
+    seen.push((ev.index, ev.r#type, text(&ev.raw).to_owned()));
+}
+
+#[test]
+fn one_pass_visiting_sees_what_the_cursor_sees() {
+    let mut seen: Vec<(usize, lcs_event_type, String)> = Vec::new();
+    let mut session = null_mut();
+    let mut err = MaybeUninit::<lcs_parse_error>::uninit();
+    let user = (&raw mut seen).cast::<std::ffi::c_void>();
+    let doc = doc();
+    let r = unsafe {
+        lcs_session_parse_visiting(
+            doc.as_ptr(),
+            doc.len(),
+            0,
+            Some(collect),
+            user,
+            &mut session,
+            err.as_mut_ptr(),
+        )
+    };
+    assert_eq!(r, lcs_result::LCS_OK);
+    let p = Parsed(session);
+    let want: Vec<(usize, lcs_event_type, String)> = events(&p)
+        .iter()
+        .map(|e| (e.index, e.r#type, text(&e.raw).to_owned()))
+        .collect();
+    assert_eq!(seen, want);
+    assert!(!seen.is_empty());
+
+    // An invalid document: no session, the error, and the events before it were seen.
+    let bad = br#"{"events":[{"type":"text","content":"a"},{"type":"text"}],"session_id":"s","last_updated_at":"t"}"#;
+    seen.clear();
+    let mut session = std::ptr::dangling_mut::<lcs_session>();
+    let r = unsafe {
+        lcs_session_parse_visiting(
+            bad.as_ptr(),
+            bad.len(),
+            0,
+            Some(collect),
+            user,
+            &mut session,
+            err.as_mut_ptr(),
+        )
+    };
+    assert_eq!(r, lcs_result::LCS_MISSING_FIELD);
+    assert_eq!(session, std::ptr::dangling_mut::<lcs_session>());
+    let err = unsafe { err.assume_init() };
+    assert_eq!((err.has_event, err.event), (true, 1));
+    assert_eq!(seen.len(), 1);
+    // NULL visitor or buffer.
+    let mut out = null_mut();
+    assert_eq!(
+        unsafe {
+            lcs_session_parse_visiting(
+                doc.as_ptr(),
+                doc.len(),
+                0,
+                None,
+                null_mut(),
+                &mut out,
+                null_mut(),
+            )
+        },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+    assert_eq!(
+        unsafe {
+            lcs_session_parse_visiting(null(), 0, 0, Some(collect), user, &mut out, null_mut())
+        },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+    assert!(out.is_null());
+}

@@ -60,6 +60,9 @@ fn header_is_up_to_date() {
 #[test]
 #[cfg_attr(miri, ignore = "reads files")]
 fn header_states_the_contract() {
+    if std::env::var_os("LCS_BLESS").is_some() {
+        return; // the other test is rewriting the file
+    }
     let text = std::fs::read_to_string(checked_in()).expect("include/lcsession.h");
     for needle in [
         "#ifndef LCSESSION_H",

@@ -256,6 +256,31 @@ int main() {
   } catch (const lcs::error &e) {
     if (e.code() != LCS_SYNTAX_UNEXPECTED_BYTE || e.line() != 2 || e.offset() != 15) return 1;
   }
+  // A one-pass token walk over a tool call's arguments.
+  static const char doc[] =
+      "{\"session_id\":\"s\",\"last_updated_at\":\"t\",\"events\":[{\"type\":\"tool_call\","
+      "\"call_id\":\"c\",\"name\":\"n\",\"arguments\":{\"k\":[1,\"x\"],\"m\":{\"z\":null}}}]}";
+  lcs::session s = lcs::session::parse(std::string_view(doc));
+  int tokens = 0, keys = 0;
+  for (const lcs::event &e : s.events())
+    for (const lcs::token &t : e.arguments().tokens()) {
+      tokens++;
+      if (t.key) keys++;
+      if (t.kind == LCS_TOKEN_NUMBER && t.value.as_u64() != 1) return 1;
+    }
+  if (tokens != 9 || keys != 3) return 1;
+  // One-pass parse with a visitor; an exception from the visitor comes back out.
+  std::size_t visited = 0;
+  lcs::session v = lcs::session::parse_visiting(doc, sizeof doc - 1, [&](const lcs::event &e) {
+    if (e.type() == lcs::event_type::tool_call && e.name() == "n") visited++;
+  });
+  if (visited != 1 || v.event_count() != 1) return 1;
+  try {
+    lcs::session::parse_visiting(doc, sizeof doc - 1, [](const lcs::event &) { throw 42; });
+    return 1;
+  } catch (int thrown) {
+    if (thrown != 42) return 1;
+  }
   std::cout << LCS_VERSION_MAJOR << "." << LCS_VERSION_MINOR << "." << LCS_VERSION_PATCH << "\n";
   return 0;
 }

@@ -221,7 +221,7 @@ pub extern "C" fn lcs_result_message(code: u32) -> *const c_char {
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn lcs_result_is_syntax_error(code: u32) -> bool {
-    (100..200).contains(&code)
+    crate::panic::guard(|| (100..200).contains(&code))
 }
 
 /// True (1) when `code` is a schema error (200–299): valid JSON that is not a session.
@@ -229,5 +229,5 @@ pub extern "C" fn lcs_result_is_syntax_error(code: u32) -> bool {
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn lcs_result_is_schema_error(code: u32) -> bool {
-    (200..300).contains(&code)
+    crate::panic::guard(|| (200..300).contains(&code))
 }

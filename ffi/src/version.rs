@@ -14,5 +14,5 @@ pub const LCS_VERSION_PATCH: u32 = 0;
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn lcs_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    crate::panic::guard(|| concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast())
 }

@@ -278,6 +278,19 @@ impl<'a> Event<'a> {
     }
 }
 
+/// The body of a text-bearing event type (`Untyped` for any other type).
+#[inline]
+fn text_body(ty: EventType, content: JsonStr<'_>) -> EventBody<'_> {
+    match ty {
+        EventType::ThinkingDelta => EventBody::ThinkingDelta { content },
+        EventType::TextDelta => EventBody::TextDelta { content },
+        EventType::Thinking => EventBody::Thinking { content },
+        EventType::Text => EventBody::Text { content },
+        EventType::UserInput => EventBody::UserInput { content },
+        _ => EventBody::Untyped,
+    }
+}
+
 /// A captured member value: strings keep their escape flag from the scan.
 #[derive(Clone, Copy)]
 enum Slot<'a> {
@@ -635,21 +648,11 @@ impl<'a> Slots<'a> {
         };
         // The five text-bearing types inline (the bulk of a session); the rest out of line.
         let body = match ty {
-            EventType::ThinkingDelta => EventBody::ThinkingDelta {
-                content: self.string(CONTENT)?,
-            },
-            EventType::TextDelta => EventBody::TextDelta {
-                content: self.string(CONTENT)?,
-            },
-            EventType::Thinking => EventBody::Thinking {
-                content: self.string(CONTENT)?,
-            },
-            EventType::Text => EventBody::Text {
-                content: self.string(CONTENT)?,
-            },
-            EventType::UserInput => EventBody::UserInput {
-                content: self.string(CONTENT)?,
-            },
+            EventType::ThinkingDelta
+            | EventType::TextDelta
+            | EventType::Thinking
+            | EventType::Text
+            | EventType::UserInput => text_body(ty, self.string(CONTENT)?),
             _ => match self.body(ty) {
                 Ok(body) => body,
                 // No `type` was claimed, so fields that do not fit a guess are no contract
@@ -710,21 +713,11 @@ impl<'a> Slots<'a> {
     #[inline(never)]
     fn body(&self, ty: EventType) -> Result<EventBody<'a>, Error> {
         Ok(match ty {
-            EventType::ThinkingDelta => EventBody::ThinkingDelta {
-                content: self.string(CONTENT)?,
-            },
-            EventType::TextDelta => EventBody::TextDelta {
-                content: self.string(CONTENT)?,
-            },
-            EventType::Thinking => EventBody::Thinking {
-                content: self.string(CONTENT)?,
-            },
-            EventType::Text => EventBody::Text {
-                content: self.string(CONTENT)?,
-            },
-            EventType::UserInput => EventBody::UserInput {
-                content: self.string(CONTENT)?,
-            },
+            EventType::ThinkingDelta
+            | EventType::TextDelta
+            | EventType::Thinking
+            | EventType::Text
+            | EventType::UserInput => text_body(ty, self.string(CONTENT)?),
             EventType::ToolCall => EventBody::ToolCall(ToolCall {
                 arguments: self.object(ARGUMENTS)?,
                 call_id: self.string(CALL_ID)?,

@@ -280,6 +280,10 @@ fn decode_everything(input: &[u8], buf: &mut [u8], st: &mut Stats) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "400 KB of generated input: hours under Miri; the same paths run in other tests"
+)]
 fn parse_and_full_iteration_allocate_nothing() {
     // Inputs are built before counting starts.
     let long = lcsession_gen::long_texts(300_000, 1);

@@ -213,6 +213,65 @@ fn one_pass(input: &[u8]) -> Result<([u32; 10], u64), lcsession_core::Error> {
     Ok((per_type, tokens))
 }
 
+/// The accessors the summary does not use, called once (not measured) so that the no-panic
+/// check (`nopanic.sh`) covers them too: `decode_into`, `decode_to_heapless`, `segments`,
+/// `eq_str`, `Display`, `as_u64`/`as_f64`, `get`, errors and their line and column.
+/// Returns how many calls succeeded.
+#[inline(never)]
+fn other_accessors(input: &[u8]) -> u32 {
+    let mut ok = 0u32;
+    let Ok(session) = SmallSession::parse(input) else {
+        return 0;
+    };
+    let mut buf = [0u8; 96];
+    let mut small = lcsession_core::heapless::String::<24>::new();
+    for event in session.events() {
+        if let Some(text) = event.content() {
+            ok += u32::from(text.decode_into(&mut buf).is_ok());
+            ok += u32::from(text.decode_to_heapless(&mut small).is_ok());
+            small.clear();
+            ok += u32::from(text.segments().count() > 0);
+            ok += u32::from(!text.eq_str("?"));
+            ok += u32::from(text.as_str().is_some());
+        }
+        if let Some(stop) = event.stop() {
+            ok += u32::from(stop.usage.raw.get("turns").and_then(|v| v.as_u64().ok()) == Some(1));
+            ok += u32::from(stop.usage.duration_ms.is_present());
+        }
+        if let Some(call) = event.tool_call() {
+            for (_, v) in call.arguments.members() {
+                ok += u32::from(v.as_u64().is_ok() || v.as_f64().is_ok() || v.as_bool().is_some());
+            }
+        }
+    }
+    if let Some(title) = session
+        .raw()
+        .get("generated_title")
+        .and_then(|v| v.as_str())
+    {
+        let mut w = Counter(0);
+        let _ = write!(w, "{title}");
+        ok += u32::from(w.0 == title.decoded_len());
+    }
+    let bad = b"{\"events\":[{\"type\":\"text\"}],\n\"session_id\":\"s\"}";
+    if let Err(e) = SmallSession::parse(core::hint::black_box(bad)) {
+        let mut w = Counter(0);
+        let _ = write!(w, "{e}");
+        ok += u32::from(w.0 > 0 && e.line_column(bad).0 == 1 && !e.is_syntax());
+    }
+    ok
+}
+
+/// Counts the bytes written through `core::fmt`.
+struct Counter(usize);
+
+impl core::fmt::Write for Counter {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
 /// `parse` alone: the session is validated and dropped; returns its event count.
 #[inline(never)]
 fn parse_only(input: &[u8]) -> Result<usize, lcsession_core::Error> {
@@ -291,6 +350,9 @@ fn report(out: &mut Out) -> bool {
         "one pass (parse_visiting) agrees: {}",
         if agrees { "yes" } else { "NO" }
     );
+
+    let others = other_accessors(core::hint::black_box(SAMPLE));
+    let _ = writeln!(out, "other accessors: {others} calls ok");
 
     let (parsed, stack_parse) = measure(SAMPLE, parse_only);
     let (deep, stack_deep) = measure(DEEP, parse_only);

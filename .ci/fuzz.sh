@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzz smoke test: builds every cargo-fuzz target in fuzz/ once (nightly, AddressSanitizer,
-# debug assertions and overflow checks on) and runs each for FUZZ_SECONDS (default 45) from
+# debug assertions and overflow checks on) and runs each for FUZZ_SECONDS (default 40) from
 # a seed corpus copied into a temporary directory, so nothing the fuzzer finds is written
 # into the repository. A crash fails the step and prints the input; make it a regression
 # test in core/tests/fuzz_regressions.rs. Long campaigns: see fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS=0
-secs="${FUZZ_SECONDS:-45}"
+secs="${FUZZ_SECONDS:-40}"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   if ! rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then

@@ -16,8 +16,9 @@
 //!
 //! The input is never copied: a session borrows the caller's buffer (see `session.rs`).
 //!
-//! Rust code should use `lcsession-core` directly; this crate's Rust items exist for the
-//! C ABI (and its tests).
+//! Rust code should use `lcsession-core` directly to decode; this crate adds
+//! [`client`], the blocking HTTP client that fetches sessions like the official SDKs do
+//! (its C ABI is `lcs_client_*`).
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -27,6 +28,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod client;
 mod event;
 mod header;
 mod panic;

@@ -1,0 +1,129 @@
+//! [`SessionBody`]: a retrieved session, held once as owned bytes.
+
+use std::io::Write;
+use std::path::Path;
+
+use lcsession_core::{line_column, ParseOptions, Session};
+
+use super::error::{ClientError, ClientErrorKind};
+
+/// The body of a successful Get Full Session response, as received (not yet decoded).
+///
+/// The bytes are owned here and never copied again: [`SessionBody::parse`] decodes them
+/// zero-copy with `lcsession-core` (the session borrows this body), and
+/// [`SessionBody::write_to`] / [`SessionBody::save`] store them as a dump for later
+/// offline parsing (`lcsession inspect`, `lcs_session_parse`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionBody {
+    bytes: Vec<u8>,
+    status: u16,
+    request_id: Option<String>,
+    url: String,
+}
+
+impl SessionBody {
+    pub(crate) fn new(
+        bytes: Vec<u8>,
+        status: u16,
+        request_id: Option<String>,
+        url: String,
+    ) -> Self {
+        Self {
+            bytes,
+            status,
+            request_id,
+            url,
+        }
+    }
+
+    /// The body bytes, exactly as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The body bytes, moved out.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// The HTTP status of the response (a 2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `x-request-id` response header, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The URL that was requested.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Decodes the body with the default header capacities (see
+    /// [`SessionBody::parse_with`]).
+    pub fn parse(&self) -> Result<Session<'_>, ClientError> {
+        self.parse_with(ParseOptions::default())
+    }
+
+    /// Validates the whole body and decodes it with `lcsession-core`, zero-copy; the
+    /// capacities are those of the `Session` type asked for. A body that is not a valid
+    /// session gives [`ClientErrorKind::InvalidBody`] carrying the decoder's error (its
+    /// byte offset, and line:column in the message) and the beginning of the body.
+    pub fn parse_with<const ID: usize, const TEXT: usize, const LIST: usize>(
+        &self,
+        options: ParseOptions,
+    ) -> Result<Session<'_, ID, TEXT, LIST>, ClientError> {
+        Session::parse_with(&self.bytes, options).map_err(|e| self.invalid(e))
+    }
+
+    /// The error for a body the decoder rejected.
+    pub fn invalid(&self, error: lcsession_core::Error) -> ClientError {
+        let (line, column) = line_column(&self.bytes, error.offset());
+        ClientError::new(
+            ClientErrorKind::InvalidBody,
+            format!("the response is not a valid session: {error} (line {line}, column {column})"),
+        )
+        .with_url(&self.url)
+        .with_status(self.status)
+        .with_request_id(self.request_id.clone())
+        .with_body(&self.bytes, false)
+        .with_decode(error)
+    }
+
+    /// Writes the raw body to `writer` (then flushes it).
+    pub fn write_to(&self, mut writer: impl Write) -> Result<(), ClientError> {
+        writer
+            .write_all(&self.bytes)
+            .and_then(|()| writer.flush())
+            .map_err(|e| {
+                ClientError::new(ClientErrorKind::Io, format!("writing the session: {e}"))
+                    .with_source(e)
+            })
+    }
+
+    /// Saves the raw body as a dump file. The file is written beside `path` under a
+    /// temporary name and renamed into place, so `path` never holds a partial dump.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ClientError> {
+        let path = path.as_ref();
+        let io = |what: &str, e: std::io::Error| {
+            ClientError::new(
+                ClientErrorKind::Io,
+                format!("{what} {}: {e}", path.display()),
+            )
+            .with_source(e)
+        };
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(format!(".{}.part", std::process::id()));
+        let tmp = path.with_file_name(tmp_name);
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(&self.bytes).and_then(|()| f.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io("writing", e));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,652 @@
+//! A blocking client for `GET /api/v1/chat/{session_id}` ("Get Full Session") that behaves
+//! like the official LlamaCloud SDKs: same configuration sources, request, retry policy and
+//! error classes (see `../shared/reference/get-full-session.md` in the project).
+//!
+//! ```no_run
+//! use lcsession::client::{Client, RetrieveOptions};
+//!
+//! # fn main() -> Result<(), lcsession::client::ClientError> {
+//! // API key from LLAMA_CLOUD_API_KEY (or LLAMA_PARSE_API_KEY), base URL from
+//! // LLAMA_CLOUD_BASE_URL (default https://api.cloud.llamaindex.ai).
+//! let client = Client::builder().build()?;
+//! let body = client.retrieve("ses-abc123", &RetrieveOptions::default())?;
+//! body.save("session.json")?; // the raw dump, for `lcsession inspect` later
+//! let session = body.parse()?; // zero-copy over the body
+//! for event in session.events() {
+//!     println!("{}", event.event_type().as_str());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Transport: `ureq` with rustls and the bundled Mozilla roots (`webpki-roots`). To trust the
+//! operating system's certificate store instead (corporate CAs), build with the
+//! `platform-verifier` feature and call [`ClientBuilder::platform_roots`]. Proxies come from
+//! `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, as with ureq.
+//!
+//! One [`Client`] keeps idle connections in a pool and reuses them across calls; clone it
+//! (cheap) or share it between threads (it is `Send + Sync`).
+
+mod body;
+mod config;
+mod error;
+mod platform;
+mod retry;
+mod url;
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub use body::SessionBody;
+pub use config::{
+    parse_custom_headers, validate_base_url, ApiKey, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL,
+    ENV_CUSTOM_HEADERS, ENV_PARSE_API_KEY,
+};
+pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
+pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
+pub use url::{check_session_id, session_url};
+
+/// The default timeout of one attempt, from connecting to the end of the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default timeout for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default largest response body accepted: 256 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+/// At most this much of an error response's body is read.
+const ERROR_BODY_READ_LIMIT: u64 = 64 * 1024;
+/// The `User-Agent` request header.
+pub const USER_AGENT: &str = concat!("lcsession/", env!("CARGO_PKG_VERSION"));
+
+/// Per-call parameters of [`Client::retrieve`]: the optional query parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetrieveOptions {
+    /// `organization_id` query parameter (omitted when `None`).
+    pub organization_id: Option<String>,
+    /// `project_id` query parameter (omitted when `None`).
+    pub project_id: Option<String>,
+}
+
+/// What happens during [`Client::retrieve`], for logging (`lcsession retrieve --debug`).
+/// The `Authorization` header is always shown as `Bearer <REDACTED>`.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum TraceEvent<'a> {
+    /// A request is about to be sent.
+    Request {
+        /// 0 for the first attempt.
+        attempt: u32,
+        /// The full URL.
+        url: &'a str,
+        /// Every header set by this client, in order, the key redacted.
+        headers: &'a [(String, String)],
+    },
+    /// Response headers arrived.
+    Response {
+        /// 0 for the first attempt.
+        attempt: u32,
+        /// The HTTP status.
+        status: u16,
+        /// The response headers, in order.
+        headers: &'a [(String, String)],
+    },
+    /// The attempt failed and another follows after `delay`.
+    Retry {
+        /// The attempt that failed.
+        attempt: u32,
+        /// How long the client waits.
+        delay: Duration,
+        /// Why (the error of the failed attempt).
+        reason: &'a ClientError,
+    },
+}
+
+/// A callback receiving [`TraceEvent`]s.
+pub type TraceFn = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
+/// A function that waits (the default is `std::thread::sleep`).
+pub type SleepFn = Arc<dyn Fn(Duration) + Send + Sync>;
+/// Where environment variables are read from.
+pub type EnvFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Configures a [`Client`]. Unset values come from the environment at
+/// [`ClientBuilder::build`], then from the defaults.
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    max_body_bytes: Option<u64>,
+    env: Option<EnvFn>,
+    sleep: Option<SleepFn>,
+    trace: Option<TraceFn>,
+    #[cfg(feature = "platform-verifier")]
+    platform_roots: bool,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key. Default: `LLAMA_CLOUD_API_KEY`, else `LLAMA_PARSE_API_KEY`; with none,
+    /// [`ClientBuilder::build`] fails with [`ClientErrorKind::MissingApiKey`].
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL (`http://` or `https://`). Default: `LLAMA_CLOUD_BASE_URL`, else
+    /// [`DEFAULT_BASE_URL`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Adds a header sent with every request. It replaces a header of the same name
+    /// (case-insensitively) set by the client or by `LLAMA_CLOUD_CUSTOM_HEADERS`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The timeout of one attempt, from connecting to the last byte of the body. Default
+    /// [`DEFAULT_TIMEOUT`] (60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout for establishing a connection. Default [`DEFAULT_CONNECT_TIMEOUT`] (5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried (attempts = `max_retries + 1`). Default
+    /// [`DEFAULT_MAX_RETRIES`] (2), that of the Go, Java and CLI SDKs.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// The largest response body accepted; a larger one fails with
+    /// [`ClientErrorKind::TooLarge`] without being read whole. Default
+    /// [`DEFAULT_MAX_BODY_BYTES`] (256 MiB).
+    pub fn max_body_bytes(mut self, bytes: u64) -> Self {
+        self.max_body_bytes = Some(bytes);
+        self
+    }
+
+    /// Where environment variables are read from. Default: the process environment.
+    /// Tests and sandboxes pass a closure (`|_| None` ignores the environment).
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.env = Some(Arc::new(lookup));
+        self
+    }
+
+    /// How the client waits between attempts. Default: `std::thread::sleep`. Tests pass a
+    /// recorder to check the delays without waiting.
+    pub fn sleep(mut self, sleep: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// A callback for every request, response and retry (see [`TraceEvent`]).
+    pub fn trace(mut self, trace: impl Fn(&TraceEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.trace = Some(Arc::new(trace));
+        self
+    }
+
+    /// Verify servers with the operating system's certificate store
+    /// (`rustls-platform-verifier`) instead of the bundled Mozilla roots.
+    #[cfg(feature = "platform-verifier")]
+    pub fn platform_roots(mut self, yes: bool) -> Self {
+        self.platform_roots = yes;
+        self
+    }
+
+    /// Resolves the configuration and creates the client. Fails, before any request, on a
+    /// missing API key, a base URL that is not `http(s)://`, an invalid header or
+    /// `LLAMA_CLOUD_CUSTOM_HEADERS` line, or a zero timeout.
+    pub fn build(self) -> Result<Client, ClientError> {
+        let env: EnvFn = self
+            .env
+            .clone()
+            .unwrap_or_else(|| Arc::new(|name: &str| std::env::var(name).ok()));
+        let api_key = match self.api_key {
+            Some(key) => ApiKey::new(key)?,
+            None => ApiKey::from_lookup(|name| env(name))?,
+        };
+        let base_url = match self.base_url {
+            Some(url) => validate_base_url(&url)?,
+            None => match env(ENV_BASE_URL).filter(|u| !u.is_empty()) {
+                Some(url) => validate_base_url(&url).map_err(|e| {
+                    ClientError::new(e.kind(), format!("{ENV_BASE_URL}: {}", e.message()))
+                })?,
+                None => DEFAULT_BASE_URL.to_owned(),
+            },
+        };
+        let mut extra = match env(ENV_CUSTOM_HEADERS) {
+            Some(text) => parse_custom_headers(&text)?,
+            None => Vec::new(),
+        };
+        for (name, value) in &self.headers {
+            config::check_header(name, value)
+                .map_err(|why| ClientError::new(ClientErrorKind::InvalidConfig, why))?;
+        }
+        extra.extend(self.headers);
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        if timeout.is_zero() || connect_timeout.is_zero() {
+            return Err(ClientError::new(
+                ClientErrorKind::InvalidConfig,
+                "timeouts must be longer than zero",
+            ));
+        }
+
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(connect_timeout))
+            .user_agent(USER_AGENT)
+            .accept("application/json");
+        #[cfg(feature = "platform-verifier")]
+        let config = if self.platform_roots {
+            config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                    .build(),
+            )
+        } else {
+            config
+        };
+        let agent: ureq::Agent = config.build().into();
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent,
+                api_key,
+                base_url,
+                extra_headers: extra,
+                timeout,
+                connect_timeout,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+                sleep: self.sleep.unwrap_or_else(|| Arc::new(std::thread::sleep)),
+                trace: self.trace,
+                jitter: retry::Jitter::new(),
+            }),
+        })
+    }
+}
+
+/// A blocking Get Full Session client. Cheap to clone; `Send + Sync`; connections are
+/// pooled and reused across calls.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    api_key: ApiKey,
+    base_url: String,
+    extra_headers: Vec<(String, String)>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    max_body_bytes: u64,
+    sleep: SleepFn,
+    trace: Option<TraceFn>,
+    jitter: retry::Jitter,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("api_key", &i.api_key)
+            .field("base_url", &i.base_url)
+            .field("extra_headers", &i.extra_headers)
+            .field("timeout", &i.timeout)
+            .field("connect_timeout", &i.connect_timeout)
+            .field("max_retries", &i.max_retries)
+            .field("max_body_bytes", &i.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of one failed attempt.
+struct Failure {
+    error: ClientError,
+    retryable: bool,
+    server_delay: Option<Duration>,
+}
+
+impl Failure {
+    fn fatal(error: ClientError) -> Self {
+        Self {
+            error,
+            retryable: false,
+            server_delay: None,
+        }
+    }
+}
+
+impl Client {
+    /// A builder with nothing set (everything from the environment and defaults).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL in use (without trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The number of retries after a failed first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.inner.max_body_bytes
+    }
+
+    /// The URL [`Client::retrieve`] requests for these arguments (it checks the session id).
+    pub fn url_for(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+    ) -> Result<String, ClientError> {
+        session_url(
+            &self.inner.base_url,
+            session_id,
+            options.organization_id.as_deref(),
+            options.project_id.as_deref(),
+        )
+    }
+
+    /// Fetches a session: `GET {base}/api/v1/chat/{session_id}`, retrying like the official
+    /// SDKs (see the module documentation), and returns the body, not yet decoded (call
+    /// [`SessionBody::parse`]). Fails before any request on an empty, `.` or `..` session
+    /// id.
+    pub fn retrieve(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+    ) -> Result<SessionBody, ClientError> {
+        let url = self.url_for(session_id, options)?;
+        let mut retries_taken = 0u32;
+        loop {
+            match self.attempt(&url, retries_taken) {
+                Ok(body) => return Ok(body),
+                Err(failure) => {
+                    let error = failure.error.with_attempts(retries_taken + 1);
+                    if !failure.retryable || retries_taken >= self.inner.max_retries {
+                        return Err(error);
+                    }
+                    let delay = failure
+                        .server_delay
+                        .unwrap_or_else(|| backoff(retries_taken, self.inner.jitter.next()));
+                    self.emit(&TraceEvent::Retry {
+                        attempt: retries_taken,
+                        delay,
+                        reason: &error,
+                    });
+                    (self.inner.sleep)(delay);
+                    retries_taken += 1;
+                }
+            }
+        }
+    }
+
+    /// The headers of one attempt, in order: the SDK set, then `LLAMA_CLOUD_CUSTOM_HEADERS`
+    /// and [`ClientBuilder::header`] ones replacing same-named ones.
+    fn headers(&self, attempt: u32) -> Vec<(String, String)> {
+        let mut headers: Vec<(String, String)> = [
+            ("Accept", "application/json".to_owned()),
+            ("Authorization", self.inner.api_key.bearer()),
+            ("User-Agent", USER_AGENT.to_owned()),
+            ("X-Stainless-Lang", "rust".to_owned()),
+            (
+                "X-Stainless-Package-Version",
+                env!("CARGO_PKG_VERSION").to_owned(),
+            ),
+            ("X-Stainless-OS", platform::os()),
+            ("X-Stainless-Arch", platform::arch()),
+            ("X-Stainless-Runtime", "rustc".to_owned()),
+            (
+                "X-Stainless-Runtime-Version",
+                platform::RUNTIME_VERSION.to_owned(),
+            ),
+            ("x-stainless-retry-count", attempt.to_string()),
+        ]
+        .into_iter()
+        .map(|(n, v)| (n.to_owned(), v))
+        .collect();
+        for (name, value) in &self.inner.extra_headers {
+            match headers
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                Some(slot) => *slot = (name.clone(), value.clone()),
+                None => headers.push((name.clone(), value.clone())),
+            }
+        }
+        headers
+    }
+
+    fn emit(&self, event: &TraceEvent<'_>) {
+        if let Some(trace) = &self.inner.trace {
+            trace(event);
+        }
+    }
+
+    fn attempt(&self, url: &str, attempt: u32) -> Result<SessionBody, Failure> {
+        let headers = self.headers(attempt);
+        if self.inner.trace.is_some() {
+            let redacted: Vec<(String, String)> = headers
+                .iter()
+                .map(|(n, v)| {
+                    if n.eq_ignore_ascii_case("authorization") {
+                        (n.clone(), "Bearer <REDACTED>".to_owned())
+                    } else {
+                        (n.clone(), v.clone())
+                    }
+                })
+                .collect();
+            self.emit(&TraceEvent::Request {
+                attempt,
+                url,
+                headers: &redacted,
+            });
+        }
+        let mut request = self.inner.agent.get(url);
+        for (name, value) in &headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let response = request.call().map_err(|e| transport_failure(e, url))?;
+
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let request_id = header("x-request-id");
+        let should_retry = header("x-should-retry");
+        let delay = server_delay(
+            header("retry-after-ms").as_deref(),
+            header("retry-after").as_deref(),
+            SystemTime::now(),
+        );
+        if self.inner.trace.is_some() {
+            let list: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            self.emit(&TraceEvent::Response {
+                attempt,
+                status,
+                headers: &list,
+            });
+        }
+        let with_context = |e: ClientError| {
+            e.with_url(url)
+                .with_status(status)
+                .with_request_id(request_id.clone())
+        };
+        let content_length = response.body().content_length();
+        let (_, body) = response.into_parts();
+        let mut reader = body.into_with_config().limit(u64::MAX).reader();
+
+        if !(200..300).contains(&status) {
+            let mut text = Vec::new();
+            let complete = (&mut reader)
+                .take(ERROR_BODY_READ_LIMIT)
+                .read_to_end(&mut text)
+                .is_ok();
+            let reason = http_reason(status);
+            return Err(Failure {
+                error: with_context(
+                    ClientError::new(
+                        ClientErrorKind::from_status(status),
+                        format!("{status} {reason}").trim_end().to_owned(),
+                    )
+                    .with_body(
+                        &text,
+                        !complete || text.len() as u64 >= ERROR_BODY_READ_LIMIT,
+                    ),
+                ),
+                retryable: should_retry_status(status, should_retry.as_deref()),
+                server_delay: delay,
+            });
+        }
+
+        let limit = self.inner.max_body_bytes;
+        let too_large = || {
+            Failure::fatal(with_context(ClientError::new(
+                ClientErrorKind::TooLarge,
+                format!("the response body is larger than the limit of {limit} bytes"),
+            )))
+        };
+        if content_length.is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let capacity = content_length.unwrap_or(64 * 1024).min(limit);
+        let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        if let Err(e) = (&mut reader)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+        {
+            let mut failure = io_failure(e, "reading the response body");
+            failure.error = with_context(failure.error);
+            return Err(failure);
+        }
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        Ok(SessionBody::new(bytes, status, request_id, url.to_owned()))
+    }
+}
+
+/// The canonical reason phrase of a status, or "" when there is none.
+fn http_reason(status: u16) -> &'static str {
+    ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// Classifies a failure of `call()` (nothing useful was received).
+fn transport_failure(error: ureq::Error, url: &str) -> Failure {
+    use ureq::Error as E;
+    let (kind, retryable, message) = match &error {
+        E::Timeout(t) => (
+            ClientErrorKind::Timeout,
+            true,
+            format!("request timed out ({t})"),
+        ),
+        E::Io(io) => return io_failure_ref(io, "request failed", url),
+        E::HostNotFound => (
+            ClientErrorKind::Connection,
+            true,
+            "host not found".to_owned(),
+        ),
+        E::ConnectionFailed => (
+            ClientErrorKind::Connection,
+            true,
+            "connection failed".to_owned(),
+        ),
+        E::Protocol(p) => (
+            ClientErrorKind::Connection,
+            true,
+            format!("invalid HTTP response: {p}"),
+        ),
+        E::Tls(t) => (ClientErrorKind::Connection, true, format!("TLS error: {t}")),
+        E::BadUri(_) | E::Http(_) => (
+            ClientErrorKind::InvalidConfig,
+            false,
+            format!("invalid request: {error}"),
+        ),
+        _ => (ClientErrorKind::Connection, false, error.to_string()),
+    };
+    let mut failure = Failure {
+        error: ClientError::new(kind, message).with_url(url),
+        retryable,
+        server_delay: None,
+    };
+    failure.error = failure.error.with_source(error);
+    failure
+}
+
+fn io_failure_ref(error: &std::io::Error, what: &str, url: &str) -> Failure {
+    let mut failure = io_failure(std::io::Error::new(error.kind(), error.to_string()), what);
+    failure.error = failure.error.with_url(url);
+    failure
+}
+
+/// Classifies an I/O error (while connecting or reading the body): timeouts and every other
+/// I/O failure (reset, early close, truncated body) are retried.
+fn io_failure(error: std::io::Error, what: &str) -> Failure {
+    use std::io::ErrorKind as K;
+    let inner_timeout = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<ureq::Error>())
+        .is_some_and(|e| matches!(e, ureq::Error::Timeout(_)));
+    let (kind, message) = if inner_timeout || matches!(error.kind(), K::TimedOut | K::WouldBlock) {
+        (
+            ClientErrorKind::Timeout,
+            format!("{what}: timed out ({error})"),
+        )
+    } else {
+        (ClientErrorKind::Connection, format!("{what}: {error}"))
+    };
+    Failure {
+        error: ClientError::new(kind, message).with_source(error),
+        retryable: true,
+        server_delay: None,
+    }
+}

@@ -37,6 +37,8 @@ pub enum BodyMode {
     Reset(usize),
     /// No length at all; the body ends when the connection closes.
     CloseDelimited,
+    /// `Content-Length`, this many bytes, a pause, then the rest.
+    Stall(usize, Duration),
 }
 
 /// One scripted response.
@@ -349,6 +351,13 @@ fn write_reply(out: &mut TcpStream, reply: &Reply) -> bool {
         BodyMode::CloseDelimited => {
             let _ = out.write_all(body);
             false
+        }
+        BodyMode::Stall(sent, pause) => {
+            let (first, rest) = body.split_at((*sent).min(body.len()));
+            let _ = out.write_all(first);
+            let _ = out.flush();
+            std::thread::sleep(*pause);
+            out.write_all(rest).is_ok()
         }
     }
 }

@@ -17,12 +17,12 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// character. The lowest set bit is always exact (borrows only propagate upwards).
 #[inline(always)]
 fn string_stop_mask(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    let q = quote.wrapping_sub(ONES) & !quote;
-    let b = backslash.wrapping_sub(ONES) & !backslash;
-    let c = w.wrapping_sub(ONES * 0x20) & !w;
-    (q | b | c) & HIGH
+    // `"` and `\\` have the high bit clear, so `!(w ^ pattern) & HIGH` is `!w & HIGH`: the
+    // three tests share that factor.
+    let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    let control = w.wrapping_sub(ONES * 0x20);
+    (quote | backslash | control) & !w & HIGH
 }
 
 /// The high bit of each byte of `m` (as SWAR masks have them), gathered into eight bits: bit

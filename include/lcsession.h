@@ -14,6 +14,11 @@
  *   or malformed input, and a panic inside the library becomes LCS_PANIC.
  * - Non-NULL pointers must be valid for the access documented, properly aligned, and not
  *   modified by another thread during the call.
+ * - Text arguments are (const char *text, size_t len): UTF-8, not NUL-terminated; text that
+ *   is not UTF-8 gives LCS_INVALID_ARGUMENT (paths: any bytes on Unix).
+ * - HTTP client calls (lcs_client_*, lcs_body_*) that fail with a client error (300-399)
+ *   also store a new lcs_client_error in their out_error parameter when it is not NULL:
+ *   status, x-request-id, one-line message, error body, attempts, decoder position.
  *
  * OWNERSHIP AND LIFETIMES
  * - lcs_session (from lcs_session_parse) BORROWS the caller's buffer, which must stay valid
@@ -23,12 +28,18 @@
  * - lcs_jstr / lcs_value views, events and iterators point into the caller's buffer: valid
  *   while the buffer is (and, for cursors, while the session is).
  * - Views are never NUL-terminated: print them with printf("%.*s", (int)s.len, s.data).
+ * - lcs_body (from lcs_client_retrieve) OWNS the response bytes; a session made from them
+ *   (lcs_body_parse, or lcs_session_parse over lcs_body_bytes) BORROWS them: free the
+ *   session before the body. Bodies and errors do not depend on the client that made them.
  * - Handles are freed with their _free function, which accepts NULL. Everything else is
  *   plain data owned by the caller (copy it freely); nothing else needs freeing.
  *
  * THREAD-SAFETY: a parsed lcs_session is immutable and may be read from any number of
  * threads at once; an lcs_events cursor or an iterator is used by one thread at a time.
- * Every free function (lcs_result_message, lcs_version, ...) is thread-safe.
+ * Every free function (lcs_result_message, lcs_version, ...) is thread-safe. An lcs_client
+ * may serve lcs_client_retrieve from many threads at once (its setters and lcs_client_free
+ * need exclusive access); bodies and errors are immutable and may be shared.
+ * The API key is never part of any error, message or body the library returns.
  */
 
 #ifndef LCSESSION_H
@@ -46,6 +57,22 @@
 #define LCS_VERSION_STR_(major, minor, patch) LCS_VERSION_STR__(major, minor, patch)
 #define LCS_VERSION_STR__(major, minor, patch) #major "." #minor "." #patch
 
+
+/**
+ * The default largest response body accepted: 256 MiB.
+ */
+#define DEFAULT_MAX_BODY_BYTES ((256 * 1024) * 1024)
+
+/**
+ * How many bytes of an error response's body a [`ClientError`] keeps (as text).
+ */
+#define ERROR_BODY_CAPACITY (8 * 1024)
+
+/**
+ * The default number of retries after the first attempt (that of the Go, Java and CLI
+ * SDKs, and of the Python/TypeScript documentation).
+ */
+#define DEFAULT_MAX_RETRIES 2
 
 /**
  * Capacity, NUL included, of `lcs_parse_error.message`.
@@ -204,6 +231,83 @@ enum lcs_result
    * Schema: a schema error this version cannot name more precisely.
    */
   LCS_SCHEMA_OTHER = 299,
+  /**
+   * Client: no API key (none set, and neither `LLAMA_CLOUD_API_KEY` nor
+   * `LLAMA_PARSE_API_KEY` is set), or an empty one. Reported before any request.
+   */
+  LCS_CLIENT_MISSING_API_KEY = 300,
+  /**
+   * Client: a configuration value is unusable (base URL, header, zero timeout, a
+   * `LLAMA_CLOUD_CUSTOM_HEADERS` line). Reported before any request.
+   */
+  LCS_CLIENT_INVALID_CONFIG = 301,
+  /**
+   * Client: the session id is empty, `.` or `..`. Reported before any request.
+   */
+  LCS_CLIENT_INVALID_SESSION_ID = 302,
+  /**
+   * Client: HTTP 400 Bad Request.
+   */
+  LCS_CLIENT_BAD_REQUEST = 310,
+  /**
+   * Client: HTTP 401 (the API key was refused).
+   */
+  LCS_CLIENT_AUTHENTICATION = 311,
+  /**
+   * Client: HTTP 403 Forbidden.
+   */
+  LCS_CLIENT_PERMISSION_DENIED = 312,
+  /**
+   * Client: HTTP 404 (no such session).
+   */
+  LCS_CLIENT_NOT_FOUND = 313,
+  /**
+   * Client: HTTP 409 Conflict (after the retries it allows).
+   */
+  LCS_CLIENT_CONFLICT = 314,
+  /**
+   * Client: HTTP 422 Unprocessable Entity.
+   */
+  LCS_CLIENT_UNPROCESSABLE_ENTITY = 315,
+  /**
+   * Client: HTTP 429 Too Many Requests (after the retries it allows).
+   */
+  LCS_CLIENT_RATE_LIMIT = 316,
+  /**
+   * Client: HTTP 500 or above (after the retries it allows).
+   */
+  LCS_CLIENT_INTERNAL_SERVER = 317,
+  /**
+   * Client: any other non-success HTTP status.
+   */
+  LCS_CLIENT_HTTP_STATUS = 318,
+  /**
+   * Client: the connection failed, was reset or closed early (after the retries it
+   * allows).
+   */
+  LCS_CLIENT_CONNECTION = 330,
+  /**
+   * Client: an attempt took longer than its timeout (after the retries it allows).
+   */
+  LCS_CLIENT_TIMEOUT = 331,
+  /**
+   * Client: the response body is larger than the client's size limit.
+   */
+  LCS_CLIENT_TOO_LARGE = 332,
+  /**
+   * Client: the response is not a valid session (the error details carry the decoder's
+   * error, with its byte offset).
+   */
+  LCS_CLIENT_INVALID_BODY = 333,
+  /**
+   * Client: writing the dump to a file failed.
+   */
+  LCS_CLIENT_IO = 334,
+  /**
+   * Client: a client error without a more precise code (reserved: this version always
+   * returns one of the codes above).
+   */
+  LCS_CLIENT_OTHER = 399,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -423,6 +527,54 @@ typedef enum lcs_token_kind lcs_token_kind;
 typedef uint32_t lcs_token_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The body of a successful Get Full Session response, exactly as received, not yet
+ * decoded. Opaque; `lcs_client_retrieve` creates it, `lcs_body_free` frees it.
+ *
+ * **Lifetime:** it owns its bytes. `lcs_body_bytes` views them, and a session made from
+ * them (`lcs_body_parse`, or `lcs_session_parse` over `lcs_body_bytes`) BORROWS them: the
+ * body must outlive every such session (free the session first, then the body).
+ *
+ * **Thread-safety:** immutable: any number of threads may read, parse or save it at once.
+ * Free it once, when no other thread uses it.
+ */
+typedef struct lcs_body lcs_body;
+
+/**
+ * A blocking client for `GET /api/v1/chat/{session_id}` ("Get Full Session"), behaving like
+ * the official LlamaCloud SDKs (configuration from the environment, retries with backoff
+ * that obey the server's hints, one error code per HTTP status class). Opaque; create it
+ * with `lcs_client_new`, configure it with the `lcs_client_set_*` functions, fetch with
+ * `lcs_client_retrieve`, free it with `lcs_client_free`.
+ *
+ * **Configuration:** each setting is, in order, the value set explicitly, else the
+ * environment (`LLAMA_CLOUD_API_KEY` then `LLAMA_PARSE_API_KEY`, `LLAMA_CLOUD_BASE_URL`,
+ * `LLAMA_CLOUD_CUSTOM_HEADERS`; disable with `lcs_client_set_use_environment`), else the
+ * default. It is resolved at the first `lcs_client_build` or `lcs_client_retrieve` after the
+ * last setter call (so the environment is read then, not at `lcs_client_new`).
+ *
+ * **Thread-safety:** the setters and `lcs_client_free` need exclusive access (no other call
+ * on the same client at the same time). `lcs_client_build` and `lcs_client_retrieve` may be
+ * called from any number of threads at once; connections are pooled and reused.
+ */
+typedef struct lcs_client lcs_client;
+
+/**
+ * Why an `lcs_client_*` or `lcs_body_*` call failed. Opaque; the failing call creates it
+ * (in its `out_error` parameter, only when it returns a client error code, 300–399); read it
+ * with `lcs_client_error_details`; free it with `lcs_client_error_free`.
+ *
+ * **Lifetime:** independent of the client and body that produced it; the views that
+ * `lcs_client_error_details` writes point into the handle and stay valid until
+ * `lcs_client_error_free`.
+ *
+ * **Thread-safety:** immutable: any number of threads may read it at once. Free it once,
+ * when no other thread uses it.
+ *
+ * It never contains the API key.
+ */
+typedef struct lcs_client_error lcs_client_error;
 
 /**
  * A cursor over a session's events, in order. Create it with `lcs_events_new`, advance it
@@ -705,6 +857,75 @@ typedef struct lcs_parse_error {
    */
   char message[LCS_PARSE_ERROR_MESSAGE_CAPACITY];
 } lcs_parse_error;
+
+/**
+ * The details of an `lcs_client_error`, as filled by `lcs_client_error_details`. Every
+ * `lcs_str` points into the error handle: valid until `lcs_client_error_free`, UTF-8, not
+ * NUL-terminated, never NULL (empty when absent). Plain data otherwise: nothing to free.
+ */
+typedef struct lcs_client_error_info {
+  /**
+   * The result code the failing call returned (300–399).
+   */
+  lcs_result code;
+  /**
+   * A stable lower-case name of the kind: `"not_found"`, `"timeout"`, `"invalid_body"`,
+   * ... (the Rust `ClientErrorKind::as_str`).
+   */
+  struct lcs_str kind;
+  /**
+   * The HTTP status of the response, or 0 when no response arrived (configuration,
+   * connection and timeout errors).
+   */
+  uint16_t status;
+  /**
+   * How many HTTP attempts were made (0 when the error came before any request).
+   */
+  uint32_t attempts;
+  /**
+   * The whole error on one line, like the official CLI:
+   * `GET "https://host/api/v1/chat/ses-1": 404 Not Found (request id req_1)`.
+   */
+  struct lcs_str message;
+  /**
+   * The message alone, without the request and the request id: `404 Not Found`.
+   */
+  struct lcs_str reason;
+  /**
+   * The request, `GET "<url>"`, or empty when no request was made.
+   */
+  struct lcs_str request;
+  /**
+   * True when the server sent an `x-request-id` header.
+   */
+  bool has_request_id;
+  /**
+   * The `x-request-id` response header (empty when `has_request_id` is false).
+   */
+  struct lcs_str request_id;
+  /**
+   * True when a response body is attached: the error body of an HTTP error status, or the
+   * beginning of a body that is not a valid session.
+   */
+  bool has_body;
+  /**
+   * The body as text (invalid UTF-8 replaced by U+FFFD), at most 8 KiB.
+   */
+  struct lcs_str body;
+  /**
+   * True when `body` holds only the beginning of a longer body.
+   */
+  bool body_truncated;
+  /**
+   * True for `LCS_CLIENT_INVALID_BODY`: `decode_error` says where the body is invalid.
+   */
+  bool has_decode_error;
+  /**
+   * The decoder's error, as `lcs_session_parse` reports it (code 1xx/2xx, byte offset,
+   * line, column, event, field, message); all zero and empty unless `has_decode_error`.
+   */
+  struct lcs_parse_error decode_error;
+} lcs_client_error_info;
 
 /**
  * A function `lcs_session_parse_visiting` calls with each event as soon as it is validated.
@@ -1062,6 +1283,317 @@ lcs_result lcs_session_shared_access(const struct lcs_session *session,
                                      struct lcs_str *out_text);
 
 /**
+ * Frees a body. NULL is allowed and does nothing. Every view of its bytes dies with it, so
+ * free any session parsed from it first.
+ *
+ * # Safety
+ * `body` is NULL or was returned by `lcs_client_retrieve` and not yet freed; no session,
+ * view or thread uses it afterwards.
+ */
+void lcs_body_free(struct lcs_body *body);
+
+/**
+ * Writes a view of the body's bytes, exactly as received (normally UTF-8 JSON, not
+ * NUL-terminated): `*out_len` bytes at `*out_data`. `*out_data` is never NULL, even for an
+ * empty body. The bytes are valid and unchanged until `lcs_body_free`; they can be passed
+ * to `lcs_session_parse`, and the session then borrows them (free it before the body).
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`; both out-params are written only on success.
+ *
+ * # Safety
+ * `body` is NULL or a live body; `out_data` and `out_len` are NULL or writable.
+ */
+lcs_result lcs_body_bytes(const struct lcs_body *body, const uint8_t **out_data, size_t *out_len);
+
+/**
+ * Writes the HTTP status of the response (a 2xx) to `*out_status`.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `body` is NULL or a live body; `out_status` is NULL or writable.
+ */
+lcs_result lcs_body_status(const struct lcs_body *body, uint16_t *out_status);
+
+/**
+ * Writes whether the server sent an `x-request-id` header to `*out_present`, and its value
+ * (empty when absent; valid until `lcs_body_free`) to `*out_id`.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`; the out-params are written only on success.
+ *
+ * # Safety
+ * `body` is NULL or a live body; `out_present` and `out_id` are NULL or writable.
+ */
+lcs_result lcs_body_request_id(const struct lcs_body *body,
+                               bool *out_present,
+                               struct lcs_str *out_id);
+
+/**
+ * Writes the URL that was requested (valid until `lcs_body_free`) to `*out_url`.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `body` is NULL or a live body; `out_url` is NULL or writable.
+ */
+lcs_result lcs_body_url(const struct lcs_body *body, struct lcs_str *out_url);
+
+/**
+ * Decodes the body like `lcs_session_parse` (whole-document validation, default nesting
+ * limit) and stores the session in `*out_session`; the error, when the body is not a valid
+ * session, is a client error naming the request (`GET "<url>": the response is not a valid
+ * session: ... (request id X)`) with the decoder's position in its details.
+ *
+ * Returns `LCS_OK`; `LCS_NULL_ARGUMENT`; or `LCS_CLIENT_INVALID_BODY` with a new error in
+ * `*out_error` when `out_error` is not NULL (`has_decode_error` set, `decode_error` as
+ * `lcs_session_parse` would fill it). `*out_session` is written only on success,
+ * `*out_error` only on failure with `LCS_CLIENT_INVALID_BODY`.
+ *
+ * **Ownership:** the caller owns the session (free with `lcs_session_free`), which BORROWS
+ * the body: free the session before the body.
+ *
+ * # Safety
+ * `body` is NULL or a live body that outlives the session; `out_session` and `out_error`
+ * are NULL or writable.
+ */
+lcs_result lcs_body_parse(const struct lcs_body *body,
+                          struct lcs_session **out_session,
+                          struct lcs_client_error **out_error);
+
+/**
+ * Saves the body, byte for byte, as a dump file at `path` (`path_len` bytes, not
+ * NUL-terminated; any bytes on Unix, UTF-8 elsewhere), for later offline parsing. The file
+ * is written under a temporary name beside `path` and renamed into place, so `path` never
+ * holds a partial dump; an existing file is replaced.
+ *
+ * Returns `LCS_OK`; `LCS_NULL_ARGUMENT`; `LCS_INVALID_ARGUMENT` for an empty path (nothing
+ * is written); or `LCS_CLIENT_IO` with a new error in `*out_error` when `out_error` is not
+ * NULL (its message names the path and the system error).
+ *
+ * # Safety
+ * `body` is NULL or a live body; `path` is NULL or has `path_len` readable bytes;
+ * `out_error` is NULL or writable.
+ */
+lcs_result lcs_body_save(const struct lcs_body *body,
+                         const char *path,
+                         size_t path_len,
+                         struct lcs_client_error **out_error);
+
+/**
+ * Creates a client with nothing set explicitly (everything from the environment and the
+ * defaults, resolved later: see `lcs_client`) and stores it in `*out_client`. Nothing is
+ * read or checked yet, so this cannot fail on configuration.
+ *
+ * Defaults: base URL `https://api.cloud.llamaindex.ai`, timeout 60 s per attempt, connect
+ * timeout 5 s, 2 retries, bodies up to 256 MiB.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`; `*out_client` is written only on success.
+ *
+ * **Ownership:** the caller owns the client and must pass it to `lcs_client_free`.
+ *
+ * # Safety
+ * `out_client` is NULL or writable.
+ */
+lcs_result lcs_client_new(struct lcs_client **out_client);
+
+/**
+ * Frees a client and its idle connections. NULL is allowed and does nothing. Bodies and
+ * errors it returned are independent of it and stay valid.
+ *
+ * # Safety
+ * `client` is NULL or was returned by `lcs_client_new` and not yet freed; no other thread
+ * uses it.
+ */
+void lcs_client_free(struct lcs_client *client);
+
+/**
+ * Sets the API key (`len` bytes of UTF-8 at `key`, copied), sent as
+ * `Authorization: Bearer <key>`. It replaces `LLAMA_CLOUD_API_KEY` / `LLAMA_PARSE_API_KEY`.
+ * An empty key gives `LCS_CLIENT_MISSING_API_KEY` when the client is resolved; a key with
+ * characters not allowed in an HTTP header gives `LCS_CLIENT_INVALID_CONFIG`. The key never
+ * appears in any error.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT` (`client` or `key` NULL, even with `len` 0) or
+ * `LCS_INVALID_ARGUMENT` (not UTF-8); on failure the client is unchanged.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call; `key` has `len`
+ * readable bytes.
+ */
+lcs_result lcs_client_set_api_key(struct lcs_client *client, const char *key, size_t len);
+
+/**
+ * Sets the base URL (`http://` or `https://`, copied; trailing slashes are ignored),
+ * replacing `LLAMA_CLOUD_BASE_URL`. An unusable URL gives `LCS_CLIENT_INVALID_CONFIG` when
+ * the client is resolved.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT` or `LCS_INVALID_ARGUMENT` (not UTF-8); on failure
+ * the client is unchanged.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call; `url` has `len`
+ * readable bytes.
+ */
+lcs_result lcs_client_set_base_url(struct lcs_client *client, const char *url, size_t len);
+
+/**
+ * Adds a header sent with every request (name and value copied). It replaces a header of
+ * the same name (compared case-insensitively) that the client or
+ * `LLAMA_CLOUD_CUSTOM_HEADERS` sets; adding the same name twice sends the last value. An
+ * invalid name (not an HTTP token) or value (control characters) gives
+ * `LCS_CLIENT_INVALID_CONFIG` when the client is resolved.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT` or `LCS_INVALID_ARGUMENT` (not UTF-8); on failure
+ * the client is unchanged.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call; `name` and `value`
+ * have `name_len` and `value_len` readable bytes.
+ */
+lcs_result lcs_client_add_header(struct lcs_client *client,
+                                 const char *name,
+                                 size_t name_len,
+                                 const char *value,
+                                 size_t value_len);
+
+/**
+ * Sets the timeout of one attempt, from connecting to the last byte of the body, in
+ * milliseconds (default 60000). 0 gives `LCS_CLIENT_INVALID_CONFIG` when the client is
+ * resolved.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_timeout_ms(struct lcs_client *client, uint64_t ms);
+
+/**
+ * Sets the timeout for establishing a connection, in milliseconds (default 5000). 0 gives
+ * `LCS_CLIENT_INVALID_CONFIG` when the client is resolved.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_connect_timeout_ms(struct lcs_client *client, uint64_t ms);
+
+/**
+ * Sets how many times a failed attempt is retried (attempts = `retries + 1`; default 2).
+ * Retried: connection errors, timeouts, 408, 409, 429 and 5xx (or as `x-should-retry`
+ * says), after `retry-after-ms` / `retry-after` when the server sends one (up to 60 s), else
+ * after 0.5 s, 1 s, 2 s, ... (at most 8 s, with jitter).
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_max_retries(struct lcs_client *client, uint32_t retries);
+
+/**
+ * Sets the largest response body accepted, in bytes (default 256 MiB); a larger one fails
+ * with `LCS_CLIENT_TOO_LARGE` without being read whole.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_max_body_bytes(struct lcs_client *client, uint64_t bytes);
+
+/**
+ * Whether the environment variables are read (default true). With false, nothing comes
+ * from the environment: the API key must be set with `lcs_client_set_api_key`, and the
+ * base URL is the one set or the default.
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_use_environment(struct lcs_client *client, bool use_environment);
+
+/**
+ * Resolves the configuration now (explicit settings, environment, defaults) without making
+ * a request, to report a configuration error early. Optional: `lcs_client_retrieve` does it
+ * when needed. The result is cached until a setter is called.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_CLIENT_MISSING_API_KEY` /
+ * `LCS_CLIENT_INVALID_CONFIG` with a new error in `*out_error` when `out_error` is not
+ * NULL (free it with `lcs_client_error_free`).
+ *
+ * Thread-safe (may run concurrently with `lcs_client_retrieve` on the same client).
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out_error` is NULL or writable.
+ */
+lcs_result lcs_client_build(const struct lcs_client *client, struct lcs_client_error **out_error);
+
+/**
+ * Fetches a session: `GET {base}/api/v1/chat/{session_id}` with the optional
+ * `organization_id` and `project_id` query parameters, retrying as configured, and stores
+ * the body (not yet decoded) in `*out_body`. Decode it with `lcs_body_parse`, or pass
+ * `lcs_body_bytes` to `lcs_session_parse`; save it with `lcs_body_save`.
+ *
+ * `session_id` (`session_id_len` bytes of UTF-8, required) is sent percent-encoded as one
+ * path segment; an empty id, `.` and `..` give `LCS_CLIENT_INVALID_SESSION_ID` before any
+ * request. `organization_id` and `project_id` are NULL to omit the parameter (the length
+ * is then ignored), else UTF-8 text sent as given (an empty text sends an empty value).
+ *
+ * Blocks until the body has arrived or the last attempt has failed: up to
+ * (`max_retries` + 1) × timeout, plus the delays between attempts.
+ *
+ * Returns `LCS_OK`; `LCS_NULL_ARGUMENT` (`client`, `session_id` or `out_body` NULL) or
+ * `LCS_INVALID_ARGUMENT` (text not UTF-8), with no request made; or a client error
+ * (300–399), with the details in a new `*out_error` when `out_error` is not NULL.
+ * `*out_body` is written only on success, `*out_error` only on a 3xx failure.
+ *
+ * **Ownership:** the caller owns the body (free with `lcs_body_free`) or the error (free
+ * with `lcs_client_error_free`); both are independent of the client.
+ *
+ * Thread-safe: any number of threads may retrieve through the same client at once.
+ *
+ * # Safety
+ * `client` is NULL or a live client; each text pointer is NULL or has its length of
+ * readable bytes; `out_body` and `out_error` are NULL or writable.
+ */
+lcs_result lcs_client_retrieve(const struct lcs_client *client,
+                               const char *session_id,
+                               size_t session_id_len,
+                               const char *organization_id,
+                               size_t organization_id_len,
+                               const char *project_id,
+                               size_t project_id_len,
+                               struct lcs_body **out_body,
+                               struct lcs_client_error **out_error);
+
+/**
+ * Writes the details of `error` to `*out_info` (views valid until
+ * `lcs_client_error_free`).
+ *
+ * Returns `LCS_OK` or `LCS_NULL_ARGUMENT`; `*out_info` is written only on success.
+ *
+ * Thread-safe (the error is immutable).
+ *
+ * # Safety
+ * `error` is NULL or a live handle from an `lcs_client_*` / `lcs_body_*` call;
+ * `out_info` is NULL or writable.
+ */
+lcs_result lcs_client_error_details(const struct lcs_client_error *error,
+                                    struct lcs_client_error_info *out_info);
+
+/**
+ * Frees an error. NULL is allowed and does nothing. Every view from
+ * `lcs_client_error_details` dies with it.
+ *
+ * # Safety
+ * `error` is NULL or a handle from an `lcs_client_*` / `lcs_body_*` call, not yet freed.
+ */
+void lcs_client_error_free(struct lcs_client_error *error);
+
+/**
  * A short English description of a result code: a static, NUL-terminated string that is
  * never NULL and never freed. Codes this version does not define give
  * "unknown result code".
@@ -1083,6 +1615,14 @@ bool lcs_result_is_syntax_error(uint32_t code);
  * Thread-safe.
  */
 bool lcs_result_is_schema_error(uint32_t code);
+
+/**
+ * True (1) when `code` is an HTTP client error (300–399): `lcs_client_*` failed before,
+ * during or after the request; `lcs_client_error_details` says how.
+ *
+ * Thread-safe.
+ */
+bool lcs_result_is_client_error(uint32_t code);
 
 /**
  * Parses and validates the session in the `len` bytes at `buf` (UTF-8 JSON, not

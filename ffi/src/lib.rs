@@ -31,6 +31,9 @@
 pub mod client;
 mod event;
 mod header;
+mod http_body;
+mod http_client;
+mod http_error;
 mod panic;
 mod ptr;
 mod result;
@@ -53,8 +56,22 @@ pub use header::{
     lcs_session_job_total_output_tokens, lcs_session_job_turns, lcs_session_last_updated_at,
     lcs_session_shared_access, lcs_shared_access,
 };
+pub use http_body::{
+    lcs_body, lcs_body_bytes, lcs_body_free, lcs_body_parse, lcs_body_request_id, lcs_body_save,
+    lcs_body_status, lcs_body_url,
+};
+pub use http_client::{
+    lcs_client, lcs_client_add_header, lcs_client_build, lcs_client_free, lcs_client_new,
+    lcs_client_retrieve, lcs_client_set_api_key, lcs_client_set_base_url,
+    lcs_client_set_connect_timeout_ms, lcs_client_set_max_body_bytes, lcs_client_set_max_retries,
+    lcs_client_set_timeout_ms, lcs_client_set_use_environment,
+};
+pub use http_error::{
+    lcs_client_error, lcs_client_error_details, lcs_client_error_free, lcs_client_error_info,
+};
 pub use result::{
-    lcs_result, lcs_result_is_schema_error, lcs_result_is_syntax_error, lcs_result_message,
+    lcs_result, lcs_result_is_client_error, lcs_result_is_schema_error, lcs_result_is_syntax_error,
+    lcs_result_message,
 };
 pub use session::{
     lcs_event_visitor, lcs_parse_error, lcs_session, lcs_session_event_count,

@@ -1,12 +1,15 @@
 //! `lcs_result`: the result code of every fallible call, and its message.
 //!
 //! Numbers are explicit and never reused: a code that goes away leaves a hole. Families:
-//! 0–99 general, 100–199 JSON syntax errors, 200–299 session schema errors, 300–399
-//! reserved for the HTTP client.
+//! 0–99 general, 100–199 JSON syntax errors, 200–299 session schema errors, 300–399 the
+//! HTTP client (300–309 before any request, 310–329 HTTP statuses, 330–349 transport and
+//! body).
 
 use core::ffi::c_char;
 
 use lcsession_core::{ErrorKind, NumberError};
+
+use crate::client::ClientErrorKind;
 
 /// The result of a fallible `lcs_` call. `LCS_OK` (0) is success; everything else says
 /// what went wrong.
@@ -77,11 +80,53 @@ pub enum lcs_result {
     LCS_INVALID_VALUE = 206,
     /// Schema: a schema error this version cannot name more precisely.
     LCS_SCHEMA_OTHER = 299,
+
+    /// Client: no API key (none set, and neither `LLAMA_CLOUD_API_KEY` nor
+    /// `LLAMA_PARSE_API_KEY` is set), or an empty one. Reported before any request.
+    LCS_CLIENT_MISSING_API_KEY = 300,
+    /// Client: a configuration value is unusable (base URL, header, zero timeout, a
+    /// `LLAMA_CLOUD_CUSTOM_HEADERS` line). Reported before any request.
+    LCS_CLIENT_INVALID_CONFIG = 301,
+    /// Client: the session id is empty, `.` or `..`. Reported before any request.
+    LCS_CLIENT_INVALID_SESSION_ID = 302,
+    /// Client: HTTP 400 Bad Request.
+    LCS_CLIENT_BAD_REQUEST = 310,
+    /// Client: HTTP 401 (the API key was refused).
+    LCS_CLIENT_AUTHENTICATION = 311,
+    /// Client: HTTP 403 Forbidden.
+    LCS_CLIENT_PERMISSION_DENIED = 312,
+    /// Client: HTTP 404 (no such session).
+    LCS_CLIENT_NOT_FOUND = 313,
+    /// Client: HTTP 409 Conflict (after the retries it allows).
+    LCS_CLIENT_CONFLICT = 314,
+    /// Client: HTTP 422 Unprocessable Entity.
+    LCS_CLIENT_UNPROCESSABLE_ENTITY = 315,
+    /// Client: HTTP 429 Too Many Requests (after the retries it allows).
+    LCS_CLIENT_RATE_LIMIT = 316,
+    /// Client: HTTP 500 or above (after the retries it allows).
+    LCS_CLIENT_INTERNAL_SERVER = 317,
+    /// Client: any other non-success HTTP status.
+    LCS_CLIENT_HTTP_STATUS = 318,
+    /// Client: the connection failed, was reset or closed early (after the retries it
+    /// allows).
+    LCS_CLIENT_CONNECTION = 330,
+    /// Client: an attempt took longer than its timeout (after the retries it allows).
+    LCS_CLIENT_TIMEOUT = 331,
+    /// Client: the response body is larger than the client's size limit.
+    LCS_CLIENT_TOO_LARGE = 332,
+    /// Client: the response is not a valid session (the error details carry the decoder's
+    /// error, with its byte offset).
+    LCS_CLIENT_INVALID_BODY = 333,
+    /// Client: writing the dump to a file failed.
+    LCS_CLIENT_IO = 334,
+    /// Client: a client error without a more precise code (reserved: this version always
+    /// returns one of the codes above).
+    LCS_CLIENT_OTHER = 399,
 }
 
 impl lcs_result {
     /// Every code, in numeric order. A test checks each has a distinct message.
-    pub fn all() -> [lcs_result; 28] {
+    pub fn all() -> [lcs_result; 46] {
         [
             lcs_result::LCS_OK,
             lcs_result::LCS_NULL_ARGUMENT,
@@ -111,6 +156,24 @@ impl lcs_result {
             lcs_result::LCS_NUMBER_OUT_OF_RANGE,
             lcs_result::LCS_INVALID_VALUE,
             lcs_result::LCS_SCHEMA_OTHER,
+            lcs_result::LCS_CLIENT_MISSING_API_KEY,
+            lcs_result::LCS_CLIENT_INVALID_CONFIG,
+            lcs_result::LCS_CLIENT_INVALID_SESSION_ID,
+            lcs_result::LCS_CLIENT_BAD_REQUEST,
+            lcs_result::LCS_CLIENT_AUTHENTICATION,
+            lcs_result::LCS_CLIENT_PERMISSION_DENIED,
+            lcs_result::LCS_CLIENT_NOT_FOUND,
+            lcs_result::LCS_CLIENT_CONFLICT,
+            lcs_result::LCS_CLIENT_UNPROCESSABLE_ENTITY,
+            lcs_result::LCS_CLIENT_RATE_LIMIT,
+            lcs_result::LCS_CLIENT_INTERNAL_SERVER,
+            lcs_result::LCS_CLIENT_HTTP_STATUS,
+            lcs_result::LCS_CLIENT_CONNECTION,
+            lcs_result::LCS_CLIENT_TIMEOUT,
+            lcs_result::LCS_CLIENT_TOO_LARGE,
+            lcs_result::LCS_CLIENT_INVALID_BODY,
+            lcs_result::LCS_CLIENT_IO,
+            lcs_result::LCS_CLIENT_OTHER,
         ]
     }
 
@@ -136,6 +199,30 @@ impl lcs_result {
             ErrorKind::InvalidValue(_) => LCS_INVALID_VALUE,
             // `ErrorKind` is non-exhaustive: a newer core may add kinds.
             _ => LCS_SCHEMA_OTHER,
+        }
+    }
+
+    /// The code for a client error kind.
+    pub fn from_client_kind(kind: ClientErrorKind) -> lcs_result {
+        use lcs_result::*;
+        match kind {
+            ClientErrorKind::MissingApiKey => LCS_CLIENT_MISSING_API_KEY,
+            ClientErrorKind::InvalidConfig => LCS_CLIENT_INVALID_CONFIG,
+            ClientErrorKind::InvalidSessionId => LCS_CLIENT_INVALID_SESSION_ID,
+            ClientErrorKind::BadRequest => LCS_CLIENT_BAD_REQUEST,
+            ClientErrorKind::Authentication => LCS_CLIENT_AUTHENTICATION,
+            ClientErrorKind::PermissionDenied => LCS_CLIENT_PERMISSION_DENIED,
+            ClientErrorKind::NotFound => LCS_CLIENT_NOT_FOUND,
+            ClientErrorKind::Conflict => LCS_CLIENT_CONFLICT,
+            ClientErrorKind::UnprocessableEntity => LCS_CLIENT_UNPROCESSABLE_ENTITY,
+            ClientErrorKind::RateLimit => LCS_CLIENT_RATE_LIMIT,
+            ClientErrorKind::InternalServer => LCS_CLIENT_INTERNAL_SERVER,
+            ClientErrorKind::Status => LCS_CLIENT_HTTP_STATUS,
+            ClientErrorKind::Connection => LCS_CLIENT_CONNECTION,
+            ClientErrorKind::Timeout => LCS_CLIENT_TIMEOUT,
+            ClientErrorKind::TooLarge => LCS_CLIENT_TOO_LARGE,
+            ClientErrorKind::InvalidBody => LCS_CLIENT_INVALID_BODY,
+            ClientErrorKind::Io => LCS_CLIENT_IO,
         }
     }
 
@@ -187,6 +274,24 @@ impl lcs_result {
             LCS_NUMBER_OUT_OF_RANGE => "number out of range\0",
             LCS_INVALID_VALUE => "schema error: a field has a value outside its allowed set\0",
             LCS_SCHEMA_OTHER => "schema error\0",
+            LCS_CLIENT_MISSING_API_KEY => "client error: no API key\0",
+            LCS_CLIENT_INVALID_CONFIG => "client error: invalid configuration\0",
+            LCS_CLIENT_INVALID_SESSION_ID => "client error: invalid session id\0",
+            LCS_CLIENT_BAD_REQUEST => "client error: HTTP 400 Bad Request\0",
+            LCS_CLIENT_AUTHENTICATION => "client error: HTTP 401 authentication failed\0",
+            LCS_CLIENT_PERMISSION_DENIED => "client error: HTTP 403 permission denied\0",
+            LCS_CLIENT_NOT_FOUND => "client error: HTTP 404 session not found\0",
+            LCS_CLIENT_CONFLICT => "client error: HTTP 409 Conflict\0",
+            LCS_CLIENT_UNPROCESSABLE_ENTITY => "client error: HTTP 422 Unprocessable Entity\0",
+            LCS_CLIENT_RATE_LIMIT => "client error: HTTP 429 rate limit exceeded\0",
+            LCS_CLIENT_INTERNAL_SERVER => "client error: HTTP 5xx server error\0",
+            LCS_CLIENT_HTTP_STATUS => "client error: unexpected HTTP status\0",
+            LCS_CLIENT_CONNECTION => "client error: connection failed\0",
+            LCS_CLIENT_TIMEOUT => "client error: request timed out\0",
+            LCS_CLIENT_TOO_LARGE => "client error: response body too large\0",
+            LCS_CLIENT_INVALID_BODY => "client error: the response is not a valid session\0",
+            LCS_CLIENT_IO => "client error: writing the dump failed\0",
+            LCS_CLIENT_OTHER => "client error\0",
         }
     }
 
@@ -198,6 +303,11 @@ impl lcs_result {
     /// True for the 2xx codes: valid JSON that breaks the session schema.
     pub fn is_schema(self) -> bool {
         (200..300).contains(&(self as u32))
+    }
+
+    /// True for the 3xx codes: the HTTP client failed.
+    pub fn is_client(self) -> bool {
+        (300..400).contains(&(self as u32))
     }
 }
 
@@ -230,4 +340,13 @@ pub extern "C" fn lcs_result_is_syntax_error(code: u32) -> bool {
 #[no_mangle]
 pub extern "C" fn lcs_result_is_schema_error(code: u32) -> bool {
     crate::panic::guard(|| (200..300).contains(&code))
+}
+
+/// True (1) when `code` is an HTTP client error (300–399): `lcs_client_*` failed before,
+/// during or after the request; `lcs_client_error_details` says how.
+///
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn lcs_result_is_client_error(code: u32) -> bool {
+    crate::panic::guard(|| (300..400).contains(&code))
 }

@@ -6,17 +6,23 @@
  *   may contain escapes: .str() decodes, operator<< streams without a buffer).
  * - Range-for over events, object members, array items and unknown fields.
  * - Errors as exceptions: lcs::error carries the lcs_result code, the message and, for
- *   parse errors, the byte offset, line and column.
+ *   parse errors, the byte offset, line and column; lcs::client_error (derived from it)
+ *   adds the HTTP status, x-request-id, attempts and error body of a failed HTTP call.
+ * - lcs::client fetches sessions over HTTP (lcs_client_*); lcs::body owns the bytes it
+ *   returns, and body.parse() gives an lcs::session that borrows them.
  *
  * Lifetimes are those of the C API: a session BORROWS the bytes it was parsed from (keep
- * them alive and unmodified while the session lives); header string_views die with the
- * session; json_string and value views, and events, live as long as the bytes.
+ * them alive and unmodified while the session lives; for body.parse(), keep the body alive);
+ * header string_views die with the session; json_string and value views, and events, live
+ * as long as the bytes.
  * Thread-safety: a const session may be shared between threads; ranges and iterators are
- * used by one thread at a time.
+ * used by one thread at a time. A const client may retrieve from many threads at once; its
+ * setters need exclusive access.
  */
 #ifndef LCSESSION_HPP
 #define LCSESSION_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -63,6 +69,20 @@ class error : public std::runtime_error {
   bool is_syntax() const noexcept { return lcs_result_is_syntax_error(code_); }
   /// True for session schema errors (2xx).
   bool is_schema() const noexcept { return lcs_result_is_schema_error(code_); }
+  /// True for HTTP client errors (3xx; the exception is then an lcs::client_error).
+  bool is_client() const noexcept { return lcs_result_is_client_error(code_); }
+
+ protected:
+  /// An error with an explicit message and, when `position` is given, its position.
+  error(std::uint32_t code, const std::string &message, const lcs_parse_error *position)
+      : std::runtime_error(message), code_(code) {
+    if (position != nullptr) {
+      offset_ = position->offset;
+      line_ = position->line;
+      column_ = position->column;
+      has_position_ = true;
+    }
+  }
 
  private:
   std::uint32_t code_;
@@ -77,6 +97,8 @@ inline void check(std::uint32_t r) {
   if (r != LCS_OK) throw error(r);
 }
 inline std::string_view view(lcs_str s) { return {s.data, s.len}; }
+/// Text for a (const char *, size_t) argument: never NULL, even for an empty string_view.
+inline const char *text(std::string_view s) noexcept { return s.data() ? s.data() : ""; }
 /// An end marker for the single-pass ranges below.
 struct end_sentinel {};
 }  // namespace detail
@@ -515,6 +537,8 @@ struct job_metadata {
   field<std::uint64_t> turns;
 };
 
+class body;
+
 /// A parsed, validated session. Owns the lcs_session; borrows the parsed bytes.
 class session {
  public:
@@ -626,6 +650,7 @@ class session {
   const lcs_session *get() const noexcept { return s_.get(); }
 
  private:
+  friend class body;
   explicit session(lcs_session *s) : s_(s) {}
 
   // An empty std::string_view or std::vector may have a null data(): parse "" instead.
@@ -684,6 +709,217 @@ class session {
     void operator()(lcs_session *s) const noexcept { lcs_session_free(s); }
   };
   std::unique_ptr<lcs_session, deleter> s_;
+};
+
+/// A failed HTTP client call (lcs_client_*, lcs_body_*): code() is 300-399 and what() the
+/// one-line message, `GET "<url>": 404 Not Found (request id req_1)`. For an invalid body
+/// (LCS_CLIENT_INVALID_BODY) offset(), line() and column() say where the decoder stopped.
+/// It never contains the API key.
+class client_error : public error {
+ public:
+  /// Copies the details of `e` (which the caller still owns and frees).
+  explicit client_error(const lcs_client_error &e) : client_error(info(e)) {}
+
+  /// The HTTP status, or 0 when no response arrived.
+  std::uint16_t status() const noexcept { return status_; }
+  /// The x-request-id response header, when the server sent one.
+  const std::optional<std::string> &request_id() const noexcept { return request_id_; }
+  /// How many HTTP attempts were made (0 when the error came before any request).
+  std::uint32_t attempts() const noexcept { return attempts_; }
+  /// A stable name of the kind: "not_found", "timeout", "invalid_body", ...
+  const std::string &kind() const noexcept { return kind_; }
+  /// The message without the request and the request id: "404 Not Found".
+  const std::string &reason() const noexcept { return reason_; }
+  /// The request, `GET "<url>"`, or empty when none was made.
+  const std::string &request() const noexcept { return request_; }
+  /// The error body (or the beginning of an invalid session body), at most 8 KiB.
+  const std::optional<std::string> &body() const noexcept { return body_; }
+  /// True when body() holds only the beginning of a longer body.
+  bool body_truncated() const noexcept { return body_truncated_; }
+  /// For LCS_CLIENT_INVALID_BODY: the decoder's code (1xx/2xx), else 0.
+  std::uint32_t decode_code() const noexcept { return decode_code_; }
+
+  /// Throws the error of a failed call that returned `r` and, for 3xx codes, filled `e`
+  /// (which is freed here); any other code throws lcs::error.
+  [[noreturn]] static void raise(std::uint32_t r, lcs_client_error *e) {
+    if (e == nullptr) throw error(r);
+    std::unique_ptr<lcs_client_error, deleter> owned(e);
+    throw client_error(*owned);
+  }
+
+ private:
+  struct deleter {
+    void operator()(lcs_client_error *e) const noexcept { lcs_client_error_free(e); }
+  };
+  static lcs_client_error_info info(const lcs_client_error &e) {
+    lcs_client_error_info i;
+    std::uint32_t r = lcs_client_error_details(&e, &i);
+    if (r != LCS_OK) throw error(r);
+    return i;
+  }
+  explicit client_error(const lcs_client_error_info &i)
+      : error(i.code, std::string(detail::view(i.message)),
+              i.has_decode_error ? &i.decode_error : nullptr),
+        status_(i.status),
+        attempts_(i.attempts),
+        kind_(detail::view(i.kind)),
+        reason_(detail::view(i.reason)),
+        request_(detail::view(i.request)),
+        body_truncated_(i.body_truncated),
+        decode_code_(i.has_decode_error ? static_cast<std::uint32_t>(i.decode_error.code) : 0) {
+    if (i.has_request_id) request_id_ = std::string(detail::view(i.request_id));
+    if (i.has_body) body_ = std::string(detail::view(i.body));
+  }
+
+  std::uint16_t status_;
+  std::uint32_t attempts_;
+  std::string kind_, reason_, request_;
+  std::optional<std::string> request_id_, body_;
+  bool body_truncated_;
+  std::uint32_t decode_code_;
+};
+
+/// A retrieved session body: owns the bytes exactly as received. Move-only.
+class body {
+ public:
+  body(body &&) noexcept = default;
+  body &operator=(body &&) noexcept = default;
+
+  /// The bytes (valid while this body lives).
+  std::string_view bytes() const {
+    const std::uint8_t *data = nullptr;
+    std::size_t len = 0;
+    detail::check(lcs_body_bytes(get(), &data, &len));
+    return {reinterpret_cast<const char *>(data), len};
+  }
+  /// The HTTP status (a 2xx).
+  std::uint16_t status() const {
+    std::uint16_t s = 0;
+    detail::check(lcs_body_status(get(), &s));
+    return s;
+  }
+  /// The x-request-id response header, when the server sent one (valid while this lives).
+  std::optional<std::string_view> request_id() const {
+    bool present = false;
+    lcs_str id;
+    detail::check(lcs_body_request_id(get(), &present, &id));
+    if (!present) return std::nullopt;
+    return detail::view(id);
+  }
+  /// The URL that was requested (valid while this body lives).
+  std::string_view url() const {
+    lcs_str u;
+    detail::check(lcs_body_url(get(), &u));
+    return detail::view(u);
+  }
+  /// Decodes the body (lcs_body_parse). The session BORROWS this body: keep the body alive
+  /// while the session lives. Throws lcs::client_error (LCS_CLIENT_INVALID_BODY, with the
+  /// decoder's offset, line and column) when the body is not a valid session.
+  session parse() const & {
+    lcs_session *s = nullptr;
+    lcs_client_error *e = nullptr;
+    std::uint32_t r = lcs_body_parse(get(), &s, &e);
+    if (r != LCS_OK) client_error::raise(r, e);
+    return session(s);
+  }
+  /// Refused: the temporary body would die before the session.
+  session parse() && = delete;
+  /// Saves the raw bytes as a dump file (replaced atomically). Throws lcs::client_error
+  /// (LCS_CLIENT_IO) on failure.
+  void save(std::string_view path) const {
+    lcs_client_error *e = nullptr;
+    std::uint32_t r = lcs_body_save(get(), detail::text(path), path.size(), &e);
+    if (r != LCS_OK) client_error::raise(r, e);
+  }
+  const lcs_body *get() const noexcept { return b_.get(); }
+
+ private:
+  friend class client;
+  explicit body(lcs_body *b) : b_(b) {}
+  struct deleter {
+    void operator()(lcs_body *b) const noexcept { lcs_body_free(b); }
+  };
+  std::unique_ptr<lcs_body, deleter> b_;
+};
+
+/// A blocking Get Full Session client (lcs_client): configuration from the setters, then the
+/// environment (LLAMA_CLOUD_API_KEY, LLAMA_CLOUD_BASE_URL, ...), then the defaults, resolved
+/// at the first retrieve() or build(). Setters return *this for chaining. Move-only.
+class client {
+ public:
+  client() {
+    lcs_client *c = nullptr;
+    detail::check(lcs_client_new(&c));
+    c_.reset(c);
+  }
+  client(client &&) noexcept = default;
+  client &operator=(client &&) noexcept = default;
+
+  client &api_key(std::string_view key) {
+    detail::check(lcs_client_set_api_key(get(), detail::text(key), key.size()));
+    return *this;
+  }
+  client &base_url(std::string_view url) {
+    detail::check(lcs_client_set_base_url(get(), detail::text(url), url.size()));
+    return *this;
+  }
+  client &header(std::string_view name, std::string_view value) {
+    detail::check(lcs_client_add_header(get(), detail::text(name), name.size(),
+                                        detail::text(value), value.size()));
+    return *this;
+  }
+  client &timeout(std::chrono::milliseconds t) {
+    detail::check(lcs_client_set_timeout_ms(get(), to_ms(t)));
+    return *this;
+  }
+  client &connect_timeout(std::chrono::milliseconds t) {
+    detail::check(lcs_client_set_connect_timeout_ms(get(), to_ms(t)));
+    return *this;
+  }
+  client &max_retries(std::uint32_t n) {
+    detail::check(lcs_client_set_max_retries(get(), n));
+    return *this;
+  }
+  client &max_body_bytes(std::uint64_t n) {
+    detail::check(lcs_client_set_max_body_bytes(get(), n));
+    return *this;
+  }
+  /// false: read nothing from the environment (set the API key explicitly).
+  client &use_environment(bool yes) {
+    detail::check(lcs_client_set_use_environment(get(), yes));
+    return *this;
+  }
+  /// Resolves the configuration now; throws lcs::client_error (no API key, bad base URL...).
+  void build() const {
+    lcs_client_error *e = nullptr;
+    std::uint32_t r = lcs_client_build(get(), &e);
+    if (r != LCS_OK) client_error::raise(r, e);
+  }
+  /// GET /api/v1/chat/{session_id}; throws lcs::client_error on failure.
+  lcs::body retrieve(std::string_view session_id,
+                     std::optional<std::string_view> organization_id = std::nullopt,
+                     std::optional<std::string_view> project_id = std::nullopt) const {
+    lcs_body *b = nullptr;
+    lcs_client_error *e = nullptr;
+    std::uint32_t r = lcs_client_retrieve(
+        get(), detail::text(session_id), session_id.size(),
+        organization_id ? detail::text(*organization_id) : nullptr,
+        organization_id ? organization_id->size() : 0,
+        project_id ? detail::text(*project_id) : nullptr, project_id ? project_id->size() : 0,
+        &b, &e);
+    if (r != LCS_OK) client_error::raise(r, e);
+    return lcs::body(b);
+  }
+  lcs_client *get() const noexcept { return c_.get(); }
+
+ private:
+  static std::uint64_t to_ms(std::chrono::milliseconds t) noexcept {
+    return t.count() < 0 ? 0 : static_cast<std::uint64_t>(t.count());
+  }
+  struct deleter {
+    void operator()(lcs_client *c) const noexcept { lcs_client_free(c); }
+  };
+  std::unique_ptr<lcs_client, deleter> c_;
 };
 
 /// The linked library's version ("0.1.0"); compare with LCS_VERSION_STRING.

@@ -1,8 +1,17 @@
 //! `lcsession`: read LlamaCloud chat session dumps from the shell.
 //!
-//! `lcsession inspect FILE [--format text|json|events] [--compact] [--max-depth N]`.
+//! - `lcsession inspect FILE [--format text|json|events] [--compact] [--max-depth N]`: read a
+//!   dump from a file.
+//! - `lcsession retrieve [--session-id] ID [--organization-id ID] [--project-id ID]
+//!   [--api-key KEY] [--base-url URL] [--max-retries N] [--timeout SECONDS]
+//!   [--format json|pretty|transcript|raw] [--output FILE] [--debug]`, also spelled
+//!   `lcsession beta:chat retrieve` like the official CLI: fetch a session from the API
+//!   (`GET /api/v1/chat/{session_id}`) with the `lcsession::client` client.
+//!
 //! Exit status: 0 on success (also when the reader of the output goes away early), 1 on bad
-//! input or I/O errors with one line on stderr, 2 on usage errors.
+//! input, I/O, configuration or request errors, 2 on usage errors. Errors go to stderr as
+//! one line `lcsession: error: <what>`, except a failed request, reported like the official
+//! CLI: `GET "<url>": 404 Not Found` and then the response body.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -11,26 +20,30 @@ mod inspect;
 mod json;
 mod render_json;
 mod render_text;
+mod retrieve;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{BetaChatCommand, Cli, Command};
 use crate::error::CliError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), CliError> = match &cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Retrieve(args)
+        | Command::BetaChat {
+            command: BetaChatCommand::Retrieve(args),
+        } => retrieve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             // Never panic over a closed stderr.
-            let _ = writeln!(std::io::stderr().lock(), "lcsession: error: {e}");
+            let _ = e.report(&mut std::io::stderr().lock());
             ExitCode::FAILURE
         }
     }

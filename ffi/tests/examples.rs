@@ -3,6 +3,10 @@
 //!   `-Wall -Wextra -Wpedantic -Werror`), and its version macros match the library;
 //! - `examples/c` and `examples/cpp` print the expected text for the sample dump and the
 //!   expected error (with line:column and byte offset, exit status 1) for bad inputs;
+//! - `examples/c/fetch.c` and `examples/cpp/fetch.cpp` retrieve a session from a loopback
+//!   `lcsession_testserver::Server`: the summary and the saved dump for a 200, the error
+//!   details (status, request id, message, body; exit status 1) for a 404, and a missing API
+//!   key reported before any request;
 //! - the static-link flags documented in the pkg-config template link a working program.
 //!
 //! Which library is linked: `cargo test` compiles this package's lib target once, for all
@@ -47,6 +51,10 @@ fn staticlib() -> PathBuf {
 /// output of `cargo rustc -p lcsession --crate-type staticlib -- --print native-static-libs`
 /// (kept in step with `ffi/lcsession.pc.in` by a test below).
 const NATIVE_STATIC_LIBS: &[&str] = &[
+    "-lc",
+    "-lm",
+    "-lrt",
+    "-lpthread",
     "-lgcc_s",
     "-lutil",
     "-lrt",
@@ -221,18 +229,29 @@ const HEADER_CHECK_C: &str = r#"
 typedef char ok_is_zero[LCS_OK == 0 ? 1 : -1];
 typedef char panic_is_two[LCS_PANIC == 2 ? 1 : -1];
 typedef char missing_field_is_201[LCS_MISSING_FIELD == 201 ? 1 : -1];
+typedef char client_not_found_is_313[LCS_CLIENT_NOT_FOUND == 313 ? 1 : -1];
 
 int main(void) {
   ok_is_zero a;
   panic_is_two b;
   missing_field_is_201 c;
+  client_not_found_is_313 d;
   lcs_session *s = NULL;
-  (void)a; (void)b; (void)c;
+  lcs_client *client = NULL;
+  lcs_client_error *err = NULL;
+  (void)a; (void)b; (void)c; (void)d;
   if (strcmp(lcs_version(), LCS_VERSION_STRING) != 0) {
     fprintf(stderr, "header %s, library %s\n", LCS_VERSION_STRING, lcs_version());
     return 1;
   }
   if (lcs_session_parse(NULL, 0, &s, NULL) != LCS_NULL_ARGUMENT || s != NULL) return 1;
+  /* A client with no key and no environment fails to build, with details, before any request. */
+  if (lcs_client_new(&client) != LCS_OK) return 1;
+  if (lcs_client_set_use_environment(client, false) != LCS_OK) return 1;
+  if (lcs_client_build(client, &err) != LCS_CLIENT_MISSING_API_KEY || err == NULL) return 1;
+  if (!lcs_result_is_client_error(LCS_CLIENT_MISSING_API_KEY)) return 1;
+  lcs_client_error_free(err);
+  lcs_client_free(client);
   printf("%d.%d.%d\n", LCS_VERSION_MAJOR, LCS_VERSION_MINOR, LCS_VERSION_PATCH);
   return 0;
 }
@@ -275,6 +294,16 @@ int main() {
     if (e.type() == lcs::event_type::tool_call && e.name() == "n") visited++;
   });
   if (visited != 1 || v.event_count() != 1) return 1;
+  // The client wrapper: a configuration error is an lcs::client_error, before any request.
+  try {
+    lcs::client c;
+    c.use_environment(false).base_url("http://127.0.0.1:1").max_retries(0);
+    c.retrieve("ses-1");
+    return 1;
+  } catch (const lcs::client_error &e) {
+    if (e.code() != LCS_CLIENT_MISSING_API_KEY || !e.is_client() || e.attempts() != 0) return 1;
+    if (e.status() != 0 || e.request_id() || e.kind() != "missing_api_key") return 1;
+  }
   try {
     lcs::session::parse_visiting(doc, sizeof doc - 1, [](const lcs::event &) { throw 42; });
     return 1;
@@ -392,7 +421,7 @@ fn c_and_cpp_expect_the_same_text() {
         );
         n += 1;
     }
-    assert_eq!(n, 2 + BAD_INPUTS.len());
+    assert_eq!(n, 2 + BAD_INPUTS.len() + FETCH_EXPECTED.len());
 }
 
 /// Runs `pkg-config ARGS lcsession` against the given prefix; `None` when pkg-config is not
@@ -530,4 +559,113 @@ fn pc_template_lists_the_native_static_libs() {
         .expect("Libs.private line");
     let listed: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(listed, NATIVE_STATIC_LIBS);
+}
+
+/// The expected files of the fetch examples (in `examples/{c,cpp}/expected/`).
+const FETCH_EXPECTED: &[&str] = &["fetch.txt", "fetch-not-found.txt", "fetch-no-key.txt"];
+
+/// The sample dump, which the fetch tests serve.
+const SAMPLE: &[u8] = include_bytes!("../../examples/data/sample-session.json");
+
+/// The key the fetch tests pass through the environment (never printed).
+const FETCH_KEY: &str = "llx-fetch-test-key-0123456789";
+
+/// Runs a fetch program with a controlled environment: only the API key variables are
+/// changed (`key` None removes both).
+fn run_fetch(exe: &Path, args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("LLAMA_CLOUD_API_KEY")
+        .env_remove("LLAMA_PARSE_API_KEY")
+        .env_remove("LLAMA_CLOUD_BASE_URL")
+        .env_remove("LLAMA_CLOUD_CUSTOM_HEADERS");
+    if let Some(key) = key {
+        cmd.env("LLAMA_CLOUD_API_KEY", key);
+    }
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
+}
+
+/// A fetch program through its three cases against loopback servers.
+fn check_fetch(exe: &Path, dir: &str) {
+    use lcsession_testserver::{Reply, Server};
+
+    // 200: the summary, and the saved dump is the body byte for byte.
+    let server = Server::script(vec![
+        Reply::json(200, SAMPLE).header("x-request-id", "req_ok")
+    ]);
+    let out_file = scratch().join(format!("fetched-{}.json", dir.replace('/', "-")));
+    let _ = std::fs::remove_file(&out_file);
+    let out_arg = out_file.to_str().expect("UTF-8 path");
+    let ok = run_fetch(
+        exe,
+        &[&server.base_url(), "ses-7f3a9c2e41b8", out_arg],
+        Some(FETCH_KEY),
+    );
+    let stderr = String::from_utf8_lossy(&ok.stderr);
+    assert!(ok.status.success(), "{dir} fetch: {stderr}");
+    assert!(
+        ok.stderr.is_empty(),
+        "{dir} fetch wrote to stderr: {stderr}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout).replace(out_arg, "OUT_FILE"),
+        expected(dir, "fetch.txt")
+    );
+    assert_eq!(std::fs::read(&out_file).expect("saved dump"), SAMPLE);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].target, "/api/v1/chat/ses-7f3a9c2e41b8");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {FETCH_KEY}").as_str())
+    );
+
+    // 404 with a JSON error body and a request id: the details, exit status 1.
+    let server = Server::script(vec![Reply::json(
+        404,
+        r#"{"detail":"Session ses-missing not found"}"#,
+    )
+    .header("x-request-id", "req_404_abc")]);
+    let missing = run_fetch(exe, &[&server.base_url(), "ses-missing"], Some(FETCH_KEY));
+    let stderr = String::from_utf8(missing.stderr).expect("UTF-8");
+    assert_eq!(missing.status.code(), Some(1), "{dir}: {stderr}");
+    assert!(missing.stdout.is_empty());
+    assert_eq!(
+        stderr.replace(&server.base_url(), "BASE_URL"),
+        expected(dir, "fetch-not-found.txt")
+    );
+    assert!(!stderr.contains(FETCH_KEY));
+    assert_eq!(server.requests().len(), 1, "a 404 is not retried");
+
+    // No API key: the error comes before any request.
+    let server = Server::script(vec![Reply::json(200, SAMPLE)]);
+    let no_key = run_fetch(exe, &[&server.base_url(), "ses-7f3a9c2e41b8"], None);
+    let stderr = String::from_utf8(no_key.stderr).expect("UTF-8");
+    assert_eq!(no_key.status.code(), Some(1), "{dir}: {stderr}");
+    assert_eq!(stderr, expected(dir, "fetch-no-key.txt"));
+    assert_eq!(server.requests().len(), 0);
+    assert_eq!(server.connections(), 0);
+
+    let usage = run_fetch(exe, &[], None);
+    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&usage.stderr),
+        "usage: fetch BASE_URL SESSION_ID [OUT_FILE]\n"
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn c_fetch_against_a_loopback_server() {
+    let exe = build_static("fetch_c", &sources("examples/c", "fetch.c"), "c99");
+    check_fetch(&exe, "examples/c");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot run C")]
+fn cpp_fetch_against_a_loopback_server() {
+    let exe = build_static("fetch_cpp", &sources("examples/cpp", "fetch.cpp"), "c++17");
+    check_fetch(&exe, "examples/cpp");
 }

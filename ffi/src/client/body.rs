@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use lcsession_core::{line_column, ParseOptions, Session};
+use lcsession_core::{line_column, Event, ParseOptions, Session};
 
 use super::error::{ClientError, ClientErrorKind};
 
@@ -76,6 +76,18 @@ impl SessionBody {
         options: ParseOptions,
     ) -> Result<Session<'_, ID, TEXT, LIST>, ClientError> {
         Session::parse_with(&self.bytes, options).map_err(|e| self.invalid(e))
+    }
+
+    /// Validates and decodes the body in one pass, calling `visit` for each event as it is
+    /// validated (see `lcsession_core::Session::parse_visiting`): the fastest way to read
+    /// every event once. Errors as in [`SessionBody::parse_with`]; events before the error
+    /// may already have been visited.
+    pub fn parse_visiting<'a, const ID: usize, const TEXT: usize, const LIST: usize>(
+        &'a self,
+        options: ParseOptions,
+        visit: impl FnMut(&Event<'a>),
+    ) -> Result<Session<'a, ID, TEXT, LIST>, ClientError> {
+        Session::parse_visiting(&self.bytes, options, visit).map_err(|e| self.invalid(e))
     }
 
     /// The error for a body the decoder rejected.

@@ -1,0 +1,102 @@
+"""Driver of benches/retrieve.sh (see there). Argument: the cargo release directory."""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+release = sys.argv[1]
+server_bin = os.path.join(release, "lcsession-testserver")
+gen_bin = os.path.join(release, "lcsession-gen")
+bench_bin = os.path.join(release, "examples", "retrieve_bench")
+RUNS = int(os.environ.get("RETRIEVE_RUNS", "21"))
+LIMIT = 1.3
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def start_server(path):
+    proc = subprocess.Popen([server_bin, path], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = proc.stdout.readline().strip()
+    if not base.startswith("http://127.0.0.1:"):
+        proc.kill()
+        raise SystemExit(f"retrieve.sh: server did not start: {base!r}")
+    return proc, base
+
+
+def stop_server(proc):
+    """Closes the server's stdin; returns its final line: 'N requests on M connections'."""
+    _, err = proc.communicate(timeout=30)
+    return err.strip().splitlines()[-1] if err.strip() else ""
+
+
+def wall(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    dump = os.path.join(tmp, "session-20m.json")
+    subprocess.run([gen_bin, "long-texts", "--bytes", "20M", "--out", dump], check=True)
+    size = os.path.getsize(dump)
+    proc, base = start_server(dump)
+    url = f"{base}/api/v1/chat/ses-bench"
+    curl = ["curl", "-s", "-o", "/dev/null", "--fail", url]
+    ours = [bench_bin, base, "ses-bench", "1"]
+    for _ in range(3):  # warm the page cache and the server
+        wall(curl)
+        wall(ours)
+    log(f"timing {RUNS} alternating runs of curl and retrieve_bench on {size} bytes")
+    t_curl, t_ours = [], []
+    for _ in range(RUNS):
+        t_curl.append(wall(curl))
+        t_ours.append(wall(ours))
+    stop_server(proc)
+
+    # 100 sequential retrieves on one client, in one process, on a fresh server.
+    proc, base = start_server(dump)
+    out = subprocess.run([bench_bin, base, "ses-bench", "100"], check=True,
+                         capture_output=True, text=True).stdout.split()
+    counts = stop_server(proc)
+    per_call = [float(x) for x in out[0::4]]
+    events = out[2]
+
+cpu = ""
+try:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                     text=True).stdout.strip()
+med_curl, med_ours = statistics.median(t_curl), statistics.median(t_ours)
+ratio = med_ours / med_curl
+min_ratio = min(t_ours) / min(t_curl)
+mib = size / 2**20
+one_conn = counts.endswith("on 1 connections")
+print("# lcsession retrieve benchmark")
+print()
+print(f"- machine: {cpu or 'unknown CPU'}, {os.cpu_count()} logical cores ({platform.system()} {platform.machine()})")
+print(f"- commit: {git}; date: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+print(f"- input: generated long-texts session, {size} bytes ({mib:.1f} MiB), {events} events, served by lcsession-testserver on 127.0.0.1 (Content-Length)")
+print()
+print("| what | median | fastest | MiB/s (median) |")
+print("|---|---:|---:|---:|")
+print(f"| `curl -s -o /dev/null` (process) | {med_curl*1e3:.1f} ms | {min(t_curl)*1e3:.1f} ms | {mib/med_curl:.0f} |")
+print(f"| `retrieve_bench` retrieve + full decode (process) | {med_ours*1e3:.1f} ms | {min(t_ours)*1e3:.1f} ms | {mib/med_ours:.0f} |")
+print(f"| retrieve + full decode, one client, in process (100 calls) | {statistics.median(per_call)*1e3:.1f} ms | {min(per_call)*1e3:.1f} ms | {mib/statistics.median(per_call):.0f} |")
+print()
+print("| requirement | result | measured |")
+print("|---|---|---|")
+verdict = "PASS" if ratio <= LIMIT else "FAIL"
+print(f"| retrieve + decode <= {LIMIT}x curl | **{verdict}** | {ratio:.2f}x (median of {RUNS}); fastest runs {min_ratio:.2f}x |")
+verdict = "PASS" if one_conn else "FAIL"
+print(f"| 100 sequential retrieves, one TCP connection | **{verdict}** | server: {counts} |")

@@ -1,0 +1,50 @@
+//! `retrieve_bench URL_BASE SESSION_ID [COUNT]`: retrieves a session COUNT times (default 1)
+//! with one client, each time decoding it fully (validation, header, every event read), and
+//! prints one line per retrieve: `<seconds> <bytes> <events>`. Used by `benches/retrieve.sh`
+//! (which compares it with curl); the API key is a placeholder the loopback server ignores.
+//! With `RETRIEVE_ONLY=1` set it skips the decoding (to split the time).
+
+use std::time::Instant;
+
+use lcsession::client::{Client, RetrieveOptions};
+use lcsession_core::{ParseOptions, Session};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let (Some(base), Some(id)) = (args.next(), args.next()) else {
+        eprintln!("usage: retrieve_bench URL_BASE SESSION_ID [COUNT]");
+        std::process::exit(2);
+    };
+    let count: u32 = args.next().map(|c| c.parse()).transpose()?.unwrap_or(1);
+    let client = Client::builder()
+        .api_key("bench")
+        .base_url(base)
+        .env(|_| None)
+        .max_retries(0)
+        .build()?;
+    for _ in 0..count {
+        let start = Instant::now();
+        let body = client.retrieve(&id, &RetrieveOptions::default())?;
+        if std::env::var_os("RETRIEVE_ONLY").is_some() {
+            let secs = start.elapsed().as_secs_f64();
+            println!("{secs:.6} {} 0 0", body.as_bytes().len());
+            continue;
+        }
+        // One pass: validate everything and read every event as it is validated.
+        let mut read = 0usize;
+        let session: Session = body.parse_visiting(ParseOptions::default(), |event| {
+            // Touch what a reader would: the text, or the call id and arguments.
+            read += event.content().map_or(0, |c| c.raw().len());
+            read += event.tool_call().map_or(0, |t| {
+                t.call_id.raw().len() + t.arguments.as_raw_str().len()
+            });
+        })?;
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{secs:.6} {} {} {read}",
+            body.as_bytes().len(),
+            session.event_count()
+        );
+    }
+    Ok(())
+}

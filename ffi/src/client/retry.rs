@@ -61,22 +61,19 @@ fn parse_float(text: &str) -> Option<f64> {
     text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Jitter factors in [0.75, 1]: a xorshift64* generator seeded from the clock. Not for
+/// Jitter factors in [0.75, 1]: a xorshift64* generator with a random seed. Not for
 /// cryptography, only to spread retries of many clients.
 #[derive(Debug)]
 pub struct Jitter(AtomicU64);
 
 impl Jitter {
-    /// A generator seeded from the current time and this value's address.
+    /// A generator seeded from the standard library's per-process random hash keys.
     pub fn new() -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9e37_79b9_7f4a_7c15);
-        let jitter = Self(AtomicU64::new(0));
-        let seed = nanos ^ (std::ptr::addr_of!(jitter) as u64).rotate_left(32);
-        jitter.0.store(seed | 1, Ordering::Relaxed);
-        jitter
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Self(AtomicU64::new(seed | 1))
     }
 
     /// The next factor, uniformly in [0.75, 1].

@@ -72,7 +72,15 @@ fn header_states_the_contract() {
         "THREAD-SAFETY",
         "LCS_OK = 0",
         "LCS_SCHEMA_OTHER = 299",
+        "LCS_CLIENT_MISSING_API_KEY = 300",
+        "LCS_CLIENT_NOT_FOUND = 313",
+        "LCS_CLIENT_OTHER = 399",
         "typedef struct lcs_session lcs_session;",
+        "typedef struct lcs_client lcs_client;",
+        "typedef struct lcs_body lcs_body;",
+        "typedef struct lcs_client_error lcs_client_error;",
+        "OWNS the response bytes",
+        "The API key is never part of any error",
         "#define LCS_VERSION_STRING ",
     ] {
         assert!(text.contains(needle), "header lacks {needle:?}");

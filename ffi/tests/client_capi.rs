@@ -8,7 +8,7 @@
 //! false) so the results do not depend on the shell running the tests; the environment path
 //! is covered by `examples.rs` (fetch.c run as a child process). Retries use
 //! `retry-after-ms: 1` or `max_retries` 0, so nothing waits for the default backoff.
-#![cfg(not(miri))] // Miri has no sockets.
+//! Under Miri (no sockets) only the tests that make no request run.
 
 use std::ffi::{c_char, CStr};
 use std::mem::MaybeUninit;
@@ -24,7 +24,7 @@ const KEY: &str = "llx-capi-secret-key-9f8e7d6c";
 /// A dangling, recognisable pointer: out-params are pre-filled with it to prove they were
 /// not written.
 fn sentinel<T>() -> *mut T {
-    0x5a5a_5a50usize as *mut T
+    std::ptr::without_provenance_mut(0x5a5a_5a50)
 }
 
 /// An owned `lcs_client`.
@@ -264,6 +264,46 @@ fn free_functions_accept_null() {
 }
 
 #[test]
+fn configuration_errors_need_no_network() {
+    // No key, no environment: build and retrieve fail before any request, with details.
+    let c = Client::bare();
+    let (r, e) = c.build().expect_err("no key");
+    assert_eq!(r, lcs_result::LCS_CLIENT_MISSING_API_KEY);
+    let d = e.details();
+    assert_eq!(
+        (d.kind.as_str(), d.status, d.attempts),
+        ("missing_api_key", 0, 0)
+    );
+    assert!(d.request.is_empty() && d.request_id.is_none() && d.body.is_none());
+    let (r, _) = c.retrieve("ses-1").expect_err("no key");
+    assert_eq!(r, lcs_result::LCS_CLIENT_MISSING_API_KEY);
+    // A key with a control character: invalid configuration, and the key is not repeated.
+    let c = Client::bare();
+    c.set(lcs_client_set_api_key, &format!("{KEY}\n"));
+    let (r, e) = c.build().expect_err("bad key");
+    assert_eq!(r, lcs_result::LCS_CLIENT_INVALID_CONFIG);
+    e.details(); // asserts the key is absent
+                 // out_error NULL: the code alone.
+    assert_eq!(
+        unsafe { lcs_client_build(c.0, null_mut()) },
+        lcs_result::LCS_CLIENT_INVALID_CONFIG
+    );
+    // NULL and invalid UTF-8 arguments of the setters.
+    let bad: &[u8] = b"\xff";
+    unsafe {
+        assert_eq!(
+            lcs_client_set_base_url(c.0, bad.as_ptr().cast(), 1),
+            lcs_result::LCS_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            lcs_client_set_api_key(null_mut(), null(), 0),
+            lcs_result::LCS_NULL_ARGUMENT
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn client_functions_reject_null() {
     use lcs_result::LCS_NULL_ARGUMENT as NULL;
     let server = sample_server();
@@ -311,6 +351,7 @@ fn client_functions_reject_null() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn body_and_error_functions_reject_null() {
     use lcs_result::LCS_NULL_ARGUMENT as NULL;
     let server = sample_server();
@@ -375,6 +416,7 @@ fn body_and_error_functions_reject_null() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn invalid_utf8_is_an_invalid_argument() {
     use lcs_result::LCS_INVALID_ARGUMENT as INVALID;
     let server = sample_server();
@@ -418,6 +460,7 @@ fn invalid_utf8_is_an_invalid_argument() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn zero_lengths() {
     let server = sample_server();
     // An empty session id (non-NULL pointer, length 0): refused before any request.
@@ -490,6 +533,7 @@ fn zero_lengths() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn success_body_parses_and_saves() {
     let server = sample_server();
     let c = Client::new(&server.base_url());
@@ -590,6 +634,7 @@ fn success_body_parses_and_saves() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn not_found_details() {
     let server = Server::script(vec![
         Reply::json(404, r#"{"detail":"Session not found"}"#).header("x-request-id", "req_404")
@@ -617,6 +662,7 @@ fn not_found_details() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn every_status_class_has_its_code() {
     let cases = [
         (400, lcs_result::LCS_CLIENT_BAD_REQUEST, "bad_request"),
@@ -654,6 +700,7 @@ fn every_status_class_has_its_code() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn server_error_after_retries() {
     let server = Server::script(vec![Reply::json(500, r#"{"error":"boom"}"#)
         .header("retry-after-ms", "1")
@@ -684,6 +731,7 @@ fn server_error_after_retries() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn invalid_body_carries_the_decoder_position() {
     let doc: &[u8] =
         b"{\"session_id\":\"s\",\n\"last_updated_at\":\"t\",\"events\":[{\"type\":\"text\"}]}";
@@ -728,6 +776,7 @@ fn invalid_body_carries_the_decoder_position() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn too_large() {
     let server = sample_server();
     let c = Client::new(&server.base_url());
@@ -756,6 +805,7 @@ fn too_large() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn timeout() {
     let server = Server::script(vec![Reply::json(200, SAMPLE).delay(Duration::from_secs(3))]);
     let c = Client::new(&server.base_url());
@@ -787,6 +837,7 @@ fn timeout() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn extreme_settings_do_not_panic() {
     let server = sample_server();
     let c = Client::new(&server.base_url());
@@ -815,6 +866,7 @@ fn extreme_settings_do_not_panic() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn connection_refused() {
     let c = Client::new("http://127.0.0.1:1");
     let (r, e) = c.retrieve("s").expect_err("closed port");
@@ -828,6 +880,7 @@ fn connection_refused() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn the_key_is_redacted_when_a_server_echoes_it() {
     // A server that puts the Authorization header it received into its error body and its
     // request id (as some debugging proxies do).
@@ -852,6 +905,7 @@ fn the_key_is_redacted_when_a_server_echoes_it() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn setters_after_build_take_effect() {
     let server = sample_server();
     let c = Client::bare();
@@ -893,6 +947,7 @@ fn setters_after_build_take_effect() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn one_client_many_threads() {
     let server = sample_server();
     let c = Client::new(&server.base_url());

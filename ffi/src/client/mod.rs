@@ -13,7 +13,7 @@
 //! body.save("session.json")?; // the raw dump, for `lcsession inspect` later
 //! let session = body.parse()?; // zero-copy over the body
 //! for event in session.events() {
-//!     println!("{}", event.event_type().as_str());
+//!     println!("{:?}", event.event_type());
 //! }
 //! # Ok(()) }
 //! ```

@@ -34,12 +34,18 @@ const PLACES: [(&str, &str); 4] = [
 
 /// Prefixes the literal starts with: ASCII, and two-byte characters that shift the rest off
 /// the character grid of the words.
+/// Under Miri (about 10^5 times slower) a sample around the 8- and 16-byte word edges.
 fn prefixes() -> Vec<Vec<u8>> {
+    let (ascii, wide): (Vec<usize>, Vec<usize>) = if cfg!(miri) {
+        (vec![0, 7, 8, 9, 16], vec![3, 4])
+    } else {
+        ((0..40).collect(), (0..20).collect())
+    };
     let mut out = Vec::new();
-    for n in 0..40 {
+    for n in ascii {
         out.push(vec![b'a'; n]);
     }
-    for n in 0..20 {
+    for n in wide {
         out.push("é".repeat(n).into_bytes());
         out.push(format!("x{}", "é".repeat(n)).into_bytes());
     }
@@ -59,7 +65,8 @@ fn build(place: &str, literal: &[u8]) -> (Vec<u8>, usize) {
 /// all must agree. Returns the error kind and offset, or `None` when accepted.
 fn outcome(doc: &[u8]) -> Option<(ErrorKind, usize)> {
     let mut first = None;
-    for shift in 0..8 {
+    let shifts = if cfg!(miri) { 2 } else { 8 };
+    for shift in 0..shifts {
         let mut buf = vec![b' '; shift];
         buf.extend_from_slice(doc);
         let shifted = &buf[shift..];

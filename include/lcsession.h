@@ -59,22 +59,6 @@
 
 
 /**
- * The default largest response body accepted: 256 MiB.
- */
-#define DEFAULT_MAX_BODY_BYTES ((256 * 1024) * 1024)
-
-/**
- * How many bytes of an error response's body a [`ClientError`] keeps (as text).
- */
-#define ERROR_BODY_CAPACITY (8 * 1024)
-
-/**
- * The default number of retries after the first attempt (that of the Go, Java and CLI
- * SDKs, and of the Python/TypeScript documentation).
- */
-#define DEFAULT_MAX_RETRIES 2
-
-/**
  * Capacity, NUL included, of `lcs_parse_error.message`.
  */
 #define LCS_PARSE_ERROR_MESSAGE_CAPACITY 192

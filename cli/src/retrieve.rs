@@ -7,18 +7,17 @@
 //! nothing at all.
 //!
 //! Secrets: the client never puts the API key in its messages or traces (the
-//! `Authorization` header is traced as `Bearer <REDACTED>`). What the server sends back
-//! (error bodies, response headers) is not under our control, so every text printed on
-//! stderr also has the key (from `--api-key` or the environment) replaced by `<REDACTED>`.
+//! `Authorization` header is traced as `Bearer <REDACTED>`), and it replaces the key with
+//! `<REDACTED>` in what the server sends back (error bodies, response headers), should the
+//! server echo it. `--debug` also hides the values of the headers in `SECRET_HEADERS`.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
-use std::sync::Arc;
 
 use lcsession::client::{
-    Client, ClientError, ClientErrorKind, RetrieveOptions, TraceEvent, DEFAULT_MAX_RETRIES,
-    ENV_API_KEY, ENV_PARSE_API_KEY,
+    reason_phrase, Client, ClientError, ClientErrorKind, RetrieveOptions, TraceEvent,
+    DEFAULT_MAX_RETRIES, REDACTED,
 };
 use lcsession_core::ParseOptions;
 
@@ -39,47 +38,6 @@ const SECRET_HEADERS: &[&str] = &[
     "x-api-key",
     "api-key",
 ];
-
-/// The replacement for secrets in anything printed on stderr.
-const REDACTED: &str = "<REDACTED>";
-
-/// Secrets shorter than this are not searched for in server texts: replacing every
-/// occurrence of a two-letter "key" would garble the output and protect nothing.
-const MIN_SECRET_LEN: usize = 6;
-
-/// Replaces known secrets (the API key candidates) in texts we did not write ourselves.
-#[derive(Debug, Clone, Default)]
-struct Redactor {
-    secrets: Vec<String>,
-}
-
-impl Redactor {
-    /// The key given on the command line and the keys in the environment variables the
-    /// client reads.
-    fn new(explicit: Option<&str>) -> Self {
-        let mut secrets: Vec<String> = explicit.map(str::to_owned).into_iter().collect();
-        for name in [ENV_API_KEY, ENV_PARSE_API_KEY] {
-            if let Ok(value) = std::env::var(name) {
-                secrets.push(value);
-            }
-        }
-        secrets.retain(|s| s.len() >= MIN_SECRET_LEN);
-        // Longest first, so a key containing another is replaced whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        Redactor { secrets }
-    }
-
-    fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let mut text = Cow::Borrowed(text);
-        for secret in &self.secrets {
-            if text.contains(secret.as_str()) {
-                text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
-            }
-        }
-        text
-    }
-}
 
 /// Makes server-provided text safe for a terminal: control characters other than newline
 /// and tab are shown as `\uXXXX` (when `keep_newlines` is false, newlines too).
@@ -121,8 +79,8 @@ fn pretty_json(body: &str) -> Option<String> {
 
 /// The error for a failed `Client::retrieve` (or an invalid body): a request headline plus
 /// the response body for HTTP errors, or one line for errors before any request.
-fn client_error(error: &ClientError, redactor: &Redactor) -> CliError {
-    let line = escape_controls(&redactor.apply(&error.to_string()), false).into_owned();
+fn client_error(error: &ClientError) -> CliError {
+    let line = escape_controls(&error.to_string(), false).into_owned();
     if error.request().is_none() {
         return CliError::Message(line);
     }
@@ -130,10 +88,9 @@ fn client_error(error: &ClientError, redactor: &Redactor) -> CliError {
     let http_error = error.status().is_some_and(|s| !(200..300).contains(&s));
     if http_error && error.kind() != ClientErrorKind::InvalidBody {
         if let Some(body) = error.body().filter(|b| !b.trim().is_empty()) {
-            let body = redactor.apply(body);
-            let shown = match pretty_json(&body) {
+            let shown = match pretty_json(body) {
                 Some(pretty) => pretty,
-                None => body.into_owned(),
+                None => body.to_owned(),
             };
             details.push_str(&escape_controls(&shown, true));
             if !details.ends_with('\n') {
@@ -151,7 +108,7 @@ fn client_error(error: &ClientError, redactor: &Redactor) -> CliError {
 }
 
 /// Formats one trace event for `--debug` (curl-like: `>` request, `<` response, `*` notes).
-fn debug_text(event: &TraceEvent<'_>, attempts: u64, redactor: &Redactor) -> String {
+fn debug_text(event: &TraceEvent<'_>, attempts: u64) -> String {
     let mut out = String::new();
     let header = |out: &mut String, mark: &str, name: &str, value: &str| {
         let value = if SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
@@ -161,7 +118,7 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64, redactor: &Redactor) -> Str
                 Cow::Borrowed(REDACTED)
             }
         } else {
-            redactor.apply(value)
+            Cow::Borrowed(value)
         };
         let _ = writeln!(
             out,
@@ -189,7 +146,7 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64, redactor: &Redactor) -> Str
         TraceEvent::Response {
             status, headers, ..
         } => {
-            let _ = writeln!(out, "< {status} {}", reason(*status));
+            let _ = writeln!(out, "< {status} {}", reason_phrase(*status));
             for (name, value) in headers.iter() {
                 header(&mut out, "<", name, value);
             }
@@ -199,7 +156,7 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64, redactor: &Redactor) -> Str
             delay,
             reason,
         } => {
-            let why = redactor.apply(&reason.to_string()).into_owned();
+            let why = reason.to_string();
             let _ = writeln!(
                 out,
                 "* attempt {} failed: {}; retrying in {:.3} s",
@@ -213,32 +170,8 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64, redactor: &Redactor) -> Str
     out
 }
 
-/// The reason phrase of the common statuses (the client's errors carry their own).
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
-}
-
 /// Builds the client from the arguments (the environment fills the rest).
-fn build_client(args: &RetrieveArgs, redactor: &Redactor) -> Result<Client, CliError> {
+fn build_client(args: &RetrieveArgs) -> Result<Client, CliError> {
     let mut builder = Client::builder();
     if let Some(key) = &args.api_key {
         builder = builder.api_key(key);
@@ -257,34 +190,32 @@ fn build_client(args: &RetrieveArgs, redactor: &Redactor) -> Result<Client, CliE
     }
     if args.debug {
         let attempts = u64::from(args.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)) + 1;
-        let redactor = Arc::new(redactor.clone());
         builder = builder.trace(move |event| {
-            let text = debug_text(event, attempts, &redactor);
+            let text = debug_text(event, attempts);
             // Debug output is best effort: a closed stderr must not stop the request.
             let _ = io::stderr().lock().write_all(text.as_bytes());
         });
     }
-    builder.build().map_err(|e| client_error(&e, redactor))
+    builder.build().map_err(|e| client_error(&e))
 }
 
 /// Runs `retrieve`.
 pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
-    let redactor = Redactor::new(args.api_key.as_deref());
-    let client = build_client(args, &redactor)?;
+    let client = build_client(args)?;
     let options = RetrieveOptions {
         organization_id: args.organization_id.clone(),
         project_id: args.project_id.clone(),
     };
     let body = client
         .retrieve(args.session_id(), &options)
-        .map_err(|e| client_error(&e, &redactor))?;
+        .map_err(|e| client_error(&e))?;
     let session: CliSession<'_> = body
         .parse_with::<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY>(ParseOptions::default())
-        .map_err(|e| client_error(&e, &redactor))?;
+        .map_err(|e| client_error(&e))?;
 
     if let Some(path) = &args.output {
         body.save(path)
-            .map_err(|e| CliError::Message(redactor.apply(&e.to_string()).into_owned()))?;
+            .map_err(|e| CliError::Message(e.to_string()))?;
     }
     let format = match (args.format, &args.output) {
         (Some(format), _) => format,
@@ -333,14 +264,5 @@ mod tests {
         );
         assert_eq!(escape_controls("a\nb", false), "a\\u000ab");
         assert!(matches!(escape_controls("plain", true), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn redactor_replaces_long_secrets_only() {
-        let r = Redactor {
-            secrets: vec!["llx-secret-123".into()],
-        };
-        assert_eq!(r.apply("bad key llx-secret-123!"), "bad key <REDACTED>!");
-        assert_eq!(r.apply("nothing"), "nothing");
     }
 }

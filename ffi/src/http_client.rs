@@ -10,9 +10,7 @@ use core::ffi::c_char;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::client::{
-    Client, ClientBuilder, ClientError, RetrieveOptions, ENV_API_KEY, ENV_PARSE_API_KEY,
-};
+use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions};
 use crate::http_body::lcs_body;
 use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
@@ -62,26 +60,6 @@ impl Settings {
         }
         b
     }
-
-    /// The key the client will send, as far as it can be known (for redaction only).
-    fn effective_key(&self) -> Option<String> {
-        if let Some(key) = &self.api_key {
-            return Some(key.clone());
-        }
-        if !self.use_environment {
-            return None;
-        }
-        [ENV_API_KEY, ENV_PARSE_API_KEY]
-            .into_iter()
-            .find_map(|name| std::env::var(name).ok().filter(|k| !k.is_empty()))
-    }
-}
-
-/// A resolved client and the key it sends (kept only to redact it from error bodies).
-#[derive(Clone)]
-struct Resolved {
-    client: Client,
-    key: Option<String>,
 }
 
 /// A blocking client for `GET /api/v1/chat/{session_id}` ("Get Full Session"), behaving like
@@ -102,23 +80,19 @@ struct Resolved {
 #[allow(non_camel_case_types)]
 pub struct lcs_client {
     settings: Settings,
-    resolved: Mutex<Option<Resolved>>,
+    resolved: Mutex<Option<Client>>,
 }
 
 impl lcs_client {
     /// The resolved client, building (and caching) it when needed.
-    fn resolve(&self) -> Result<Resolved, ClientError> {
+    fn resolve(&self) -> Result<Client, ClientError> {
         let mut slot = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(resolved) = slot.as_ref() {
-            return Ok(resolved.clone());
+        if let Some(client) = slot.as_ref() {
+            return Ok(client.clone());
         }
         let client = self.settings.builder().build()?;
-        let resolved = Resolved {
-            client,
-            key: self.settings.effective_key(),
-        };
-        *slot = Some(resolved.clone());
-        Ok(resolved)
+        *slot = Some(client.clone());
+        Ok(client)
     }
 
     /// Changes the settings and forgets the resolved client.
@@ -442,9 +416,7 @@ pub unsafe extern "C" fn lcs_client_build(
         match c.resolve() {
             Ok(_) => Ok(()),
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            Err(e) => Err(unsafe {
-                lcs_client_error::report(&e, &[], c.settings.effective_key().as_deref(), out_error)
-            }),
+            Err(e) => Err(unsafe { lcs_client_error::report(&e, &[], out_error) }),
         }
     })
 }
@@ -499,26 +471,26 @@ pub unsafe extern "C" fn lcs_client_retrieve(
             )
         };
         let out = Out::new(out_body)?;
-        let report = |e: &ClientError, key: Option<&str>| {
+        let report = |e: &ClientError| {
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(e, &[], key, out_error) }
+            unsafe { lcs_client_error::report(e, &[], out_error) }
         };
         let resolved = match c.resolve() {
             Ok(r) => r,
-            Err(e) => return Err(report(&e, c.settings.effective_key().as_deref())),
+            Err(e) => return Err(report(&e)),
         };
         let options = RetrieveOptions {
             organization_id: organization.map(str::to_owned),
             project_id: project.map(str::to_owned),
         };
-        match resolved.client.retrieve(id, &options) {
+        match resolved.retrieve(id, &options) {
             Ok(body) => {
                 let handle = Box::into_raw(Box::new(lcs_body::new(body)));
                 // SAFETY: `out_body` is writable (caller's contract).
                 unsafe { out.write(handle) };
                 Ok(())
             }
-            Err(e) => Err(report(&e, resolved.key.as_deref())),
+            Err(e) => Err(report(&e)),
         }
     })
 }

@@ -5,7 +5,7 @@
 //! The handle is a snapshot: every string is copied out of the Rust `ClientError` when the
 //! handle is made, so views into it stay valid, unchanged, until `lcs_client_error_free`.
 //! It never holds the API key: the client never puts it in an error, and an error body that
-//! echoes it back (some debugging proxies do) has it replaced by `<REDACTED>` here.
+//! echoes it back (some debugging proxies do) has it replaced by `<REDACTED>` by the client.
 
 use lcsession_core::Error;
 
@@ -15,13 +15,6 @@ use crate::ptr::{self, Out};
 use crate::result::lcs_result;
 use crate::session::{lcs_parse_error, LCS_PARSE_ERROR_MESSAGE_CAPACITY};
 use crate::str::lcs_str;
-
-/// What replaces the API key if a response body echoes it.
-const REDACTED: &str = "<REDACTED>";
-
-/// Keys shorter than this are not searched for (replacing every `a` of a message for the key
-/// `a` would hide more than it protects; real keys are tens of characters).
-const MIN_REDACTED_KEY_LEN: usize = 4;
 
 /// Why an `lcs_client_*` or `lcs_body_*` call failed. Opaque; the failing call creates it
 /// (in its `out_error` parameter, only when it returns a client error code, 300–399); read it
@@ -92,16 +85,6 @@ pub struct lcs_client_error_info {
     pub decode_error: lcs_parse_error,
 }
 
-/// Replaces every occurrence of `key` in `text`.
-fn redact(text: &str, key: Option<&str>) -> String {
-    match key {
-        Some(key) if key.len() >= MIN_REDACTED_KEY_LEN && text.contains(key) => {
-            text.replace(key, REDACTED)
-        }
-        _ => text.to_owned(),
-    }
-}
-
 /// An empty `lcs_parse_error` (code `LCS_OK`) for errors without a decoder position.
 fn no_parse_error() -> lcs_parse_error {
     lcs_parse_error {
@@ -118,19 +101,19 @@ fn no_parse_error() -> lcs_parse_error {
 
 impl lcs_client_error {
     /// A snapshot of `error`. `input` is the body the decoder read (for the line and column
-    /// of a decode error); `api_key` is redacted from every string should it appear.
-    pub(crate) fn new(error: &ClientError, input: &[u8], api_key: Option<&str>) -> Self {
+    /// of a decode error). The client has already redacted the key from server text.
+    pub(crate) fn new(error: &ClientError, input: &[u8]) -> Self {
         let decode: Option<&Error> = error.decode_error();
         lcs_client_error {
             code: lcs_result::from_client_kind(error.kind()),
             kind: error.kind().as_str(),
             status: error.status().unwrap_or(0),
             attempts: error.attempts(),
-            message: redact(&error.to_string(), api_key),
-            reason: redact(error.message(), api_key),
-            request: redact(error.request().unwrap_or_default(), api_key),
-            request_id: error.request_id().map(|id| redact(id, api_key)),
-            body: error.body().map(|b| redact(b, api_key)),
+            message: error.to_string(),
+            reason: error.message().to_owned(),
+            request: error.request().unwrap_or_default().to_owned(),
+            request_id: error.request_id().map(str::to_owned),
+            body: error.body().map(str::to_owned),
             body_truncated: error.body_truncated(),
             decode: decode.map(|e| lcs_parse_error::new(e, input)),
         }
@@ -149,10 +132,9 @@ impl lcs_client_error {
     pub(crate) unsafe fn report(
         error: &ClientError,
         input: &[u8],
-        api_key: Option<&str>,
         out_error: *mut *mut lcs_client_error,
     ) -> lcs_result {
-        let handle = lcs_client_error::new(error, input, api_key);
+        let handle = lcs_client_error::new(error, input);
         let code = handle.code();
         if let Ok(out) = Out::new(out_error) {
             // SAFETY: `out_error` is non-NULL and writable (caller's contract).
@@ -224,19 +206,4 @@ pub unsafe extern "C" fn lcs_client_error_free(error: *mut lcs_client_error) {
             drop(unsafe { Box::from_raw(error) });
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redaction() {
-        assert_eq!(
-            redact("auth Bearer llx-k3y echoed llx-k3y", Some("llx-k3y")),
-            "auth Bearer <REDACTED> echoed <REDACTED>"
-        );
-        assert_eq!(redact("a banana", Some("a")), "a banana");
-        assert_eq!(redact("text", None), "text");
-    }
 }

@@ -787,3 +787,30 @@ fn saves_the_raw_dump() {
     assert_eq!(e.kind(), ClientErrorKind::Io);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_key_echoed_by_the_server_is_redacted() {
+    let echo = format!(r#"{{"detail":"invalid key {KEY}"}}"#);
+    let server = Server::script(vec![Reply::json(401, echo.as_str())
+        .header("x-request-id", &format!("req-{KEY}"))
+        .header("x-echo", &format!("Bearer {KEY}"))]);
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&log);
+    let client = builder(&server, &Sleeps::default())
+        .trace(move |event| {
+            if let TraceEvent::Response { headers, .. } = event {
+                for (n, v) in headers.iter() {
+                    sink.lock().unwrap().push_str(&format!("{n}: {v}\n"));
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let e = retrieve(&client, "s").unwrap_err();
+    assert_no_key(&e);
+    assert_eq!(e.body(), Some(r#"{"detail":"invalid key <REDACTED>"}"#));
+    assert_eq!(e.request_id(), Some("req-<REDACTED>"));
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("x-echo: Bearer <REDACTED>"), "{log}");
+    assert!(!log.contains(KEY), "{log}");
+}

@@ -1,6 +1,7 @@
 //! Configuration values and where they come from: arguments first, then the environment
 //! variables the official SDKs read.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::error::{ClientError, ClientErrorKind};
@@ -71,7 +72,24 @@ impl ApiKey {
     pub(crate) fn bearer(&self) -> String {
         format!("Bearer {}", self.0)
     }
+
+    /// `text` with every occurrence of the key replaced by `<REDACTED>`, for text the server
+    /// wrote (an error body, a header) that may echo the key back. Keys shorter than
+    /// [`MIN_REDACTED_KEY_LEN`] are not searched for: replacing every `a` would garble the
+    /// text and protect nothing.
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.0.len() >= MIN_REDACTED_KEY_LEN && text.contains(self.0.as_str()) {
+            Cow::Owned(text.replace(self.0.as_str(), REDACTED))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
 }
+
+/// What [`ApiKey::redact`] writes in place of the key.
+pub const REDACTED: &str = "<REDACTED>";
+/// Keys shorter than this are not redacted from server text (see [`ApiKey::redact`]).
+pub const MIN_REDACTED_KEY_LEN: usize = 4;
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -190,6 +208,23 @@ mod tests {
             ApiKey::new("").unwrap_err().kind(),
             ClientErrorKind::MissingApiKey
         );
+    }
+
+    #[test]
+    fn echoed_keys_are_redacted() {
+        let key = ApiKey::new("llx-k3y").unwrap();
+        assert_eq!(
+            key.redact("auth Bearer llx-k3y echoed llx-k3y"),
+            "auth Bearer <REDACTED> echoed <REDACTED>"
+        );
+        assert!(matches!(key.redact("nothing"), Cow::Borrowed("nothing")));
+        let long = ApiKey::new("llx-secret-123").unwrap();
+        assert_eq!(
+            long.redact("bad key llx-secret-123!"),
+            "bad key <REDACTED>!"
+        );
+        let short = ApiKey::new("a").unwrap();
+        assert_eq!(short.redact("a banana"), "a banana");
     }
 
     #[test]

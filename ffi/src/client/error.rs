@@ -152,6 +152,23 @@ impl ClientError {
         self
     }
 
+    /// Replaces the key wherever server-written text could have echoed it.
+    pub(crate) fn redact_key(mut self, key: &super::ApiKey) -> Self {
+        let d = &mut *self.0;
+        let texts = [
+            Some(&mut d.message),
+            d.method_url.as_mut(),
+            d.request_id.as_mut(),
+            d.body.as_mut(),
+        ];
+        for text in texts.into_iter().flatten() {
+            if let std::borrow::Cow::Owned(clean) = key.redact(text) {
+                *text = clean;
+            }
+        }
+        self
+    }
+
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.0.attempts = attempts;
         self

@@ -40,7 +40,7 @@ use std::time::{Duration, SystemTime};
 pub use body::SessionBody;
 pub use config::{
     parse_custom_headers, validate_base_url, ApiKey, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL,
-    ENV_CUSTOM_HEADERS, ENV_PARSE_API_KEY,
+    ENV_CUSTOM_HEADERS, ENV_PARSE_API_KEY, MIN_REDACTED_KEY_LEN, REDACTED,
 };
 pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
@@ -86,7 +86,7 @@ pub enum TraceEvent<'a> {
         attempt: u32,
         /// The HTTP status.
         status: u16,
-        /// The response headers, in order.
+        /// The response headers, in order (the API key, should a value echo it, redacted).
         headers: &'a [(String, String)],
     },
     /// The attempt failed and another follows after `delay`.
@@ -395,7 +395,10 @@ impl Client {
             match self.attempt(&url, retries_taken) {
                 Ok(body) => return Ok(body),
                 Err(failure) => {
-                    let error = failure.error.with_attempts(retries_taken + 1);
+                    let error = failure
+                        .error
+                        .with_attempts(retries_taken + 1)
+                        .redact_key(&self.inner.api_key);
                     if !failure.retryable || retries_taken >= self.inner.max_retries {
                         return Err(error);
                     }
@@ -503,7 +506,11 @@ impl Client {
                 .map(|(n, v)| {
                     (
                         n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        // Server text: it may echo the key.
+                        self.inner
+                            .api_key
+                            .redact(&String::from_utf8_lossy(v.as_bytes()))
+                            .into_owned(),
                     )
                 })
                 .collect();
@@ -528,7 +535,7 @@ impl Client {
                 .take(ERROR_BODY_READ_LIMIT)
                 .read_to_end(&mut text)
                 .is_ok();
-            let reason = http_reason(status);
+            let reason = reason_phrase(status);
             return Err(Failure {
                 error: with_context(
                     ClientError::new(
@@ -572,8 +579,9 @@ impl Client {
     }
 }
 
-/// The canonical reason phrase of a status, or "" when there is none.
-fn http_reason(status: u16) -> &'static str {
+/// The canonical reason phrase of a status (`404` → `"Not Found"`), or `""` when there is
+/// none.
+pub fn reason_phrase(status: u16) -> &'static str {
     ureq::http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())

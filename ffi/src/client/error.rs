@@ -262,13 +262,16 @@ impl std::error::Error for ClientError {
 }
 
 /// The first [`ERROR_BODY_CAPACITY`] bytes of `body` as text, cut at a character boundary;
-/// `true` when something was cut.
+/// `true` when something was cut. Only the head of the body is converted (a rejected
+/// session body can be hundreds of MiB).
 fn cap_text(body: &[u8]) -> (String, bool) {
-    let text = String::from_utf8_lossy(body);
-    if text.len() <= ERROR_BODY_CAPACITY {
+    // Three bytes more than the capacity: enough to finish a character that straddles it.
+    let head = body.get(..ERROR_BODY_CAPACITY + 3).unwrap_or(body);
+    let text = String::from_utf8_lossy(head);
+    if text.len() <= ERROR_BODY_CAPACITY && head.len() == body.len() {
         return (text.into_owned(), false);
     }
-    let mut end = ERROR_BODY_CAPACITY;
+    let mut end = ERROR_BODY_CAPACITY.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }

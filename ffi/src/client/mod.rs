@@ -591,13 +591,22 @@ pub fn reason_phrase(status: u16) -> &'static str {
 /// Classifies a failure of `call()` (nothing useful was received).
 fn transport_failure(error: ureq::Error, url: &str) -> Failure {
     use ureq::Error as E;
+    let error = match error {
+        E::Io(io) => {
+            let failure = io_failure(io, "request failed");
+            return Failure {
+                error: failure.error.with_url(url),
+                ..failure
+            };
+        }
+        other => other,
+    };
     let (kind, retryable, message) = match &error {
         E::Timeout(t) => (
             ClientErrorKind::Timeout,
             true,
             format!("request timed out ({t})"),
         ),
-        E::Io(io) => return io_failure_ref(io, "request failed", url),
         E::HostNotFound => (
             ClientErrorKind::Connection,
             true,
@@ -621,19 +630,13 @@ fn transport_failure(error: ureq::Error, url: &str) -> Failure {
         ),
         _ => (ClientErrorKind::Connection, false, error.to_string()),
     };
-    let mut failure = Failure {
-        error: ClientError::new(kind, message).with_url(url),
+    Failure {
+        error: ClientError::new(kind, message)
+            .with_url(url)
+            .with_source(error),
         retryable,
         server_delay: None,
-    };
-    failure.error = failure.error.with_source(error);
-    failure
-}
-
-fn io_failure_ref(error: &std::io::Error, what: &str, url: &str) -> Failure {
-    let mut failure = io_failure(std::io::Error::new(error.kind(), error.to_string()), what);
-    failure.error = failure.error.with_url(url);
-    failure
+    }
 }
 
 /// Classifies an I/O error (while connecting or reading the body): timeouts and every other

@@ -72,6 +72,16 @@ pub struct Session<
     event_count: usize,
 }
 
+/// The whole input as text. `simdutf8` validates (SIMD where the CPU has it); on failure
+/// `core::str::from_utf8` runs again for the position of the first bad byte.
+#[inline]
+fn utf8(input: &[u8]) -> Result<&str, core::str::Utf8Error> {
+    match simdutf8::basic::from_utf8(input) {
+        Ok(text) => Ok(text),
+        Err(_) => core::str::from_utf8(input),
+    }
+}
+
 impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, TEXT, LIST> {
     /// Validates `input` as a whole (RFC 8259 strictly, the session schema, every event) and
     /// decodes the header. Nothing is copied except header strings into their fixed capacity.
@@ -83,7 +93,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     /// [`parse`](Self::parse) with options.
     #[inline]
     pub fn parse_with(input: &'a [u8], options: ParseOptions) -> Result<Self, Error> {
-        match core::str::from_utf8(input) {
+        match utf8(input) {
             Ok(text) => Self::parse_str(text, options),
             Err(e) => {
                 // Report the first problem: a syntax or schema error before the bad byte wins.
@@ -129,7 +139,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         options: ParseOptions,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<Self, Error> {
-        match core::str::from_utf8(input) {
+        match utf8(input) {
             Ok(text) => Self::parse_str_visiting(text, options, &mut visit),
             Err(_) => Self::parse_with(input, options),
         }

@@ -362,6 +362,51 @@ fn invalid_utf8_is_reported_at_the_exact_byte() {
     ));
 }
 
+/// The whole-input check is SIMD (simdutf8) on long inputs when the `std` feature picks it at
+/// run time, and `core::str::from_utf8` on short ones: bad sequences anywhere in a long text,
+/// across 16/32/64-byte block edges, are found at their exact byte, and valid multi-byte
+/// characters straddling those edges pass.
+#[test]
+fn invalid_utf8_in_long_text_is_found_at_the_exact_byte_across_block_edges() {
+    let bad: &[&[u8]] = &[
+        b"\xff",
+        b"\xc0\x80",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\x80",
+        b"\xe4\xb8",
+        b"\xf0\x9f\x98",
+    ];
+    let filler = "ab\u{e9}cd\u{4e2d}ef\u{1f600}gh ".repeat(40); // 1-, 2-, 3-, 4-byte characters
+    let valid = bytes_doc(filler.as_bytes());
+    let session = lcsession_core::parse(&valid).unwrap();
+    assert_eq!(
+        session.events().next().unwrap().content().unwrap(),
+        filler.as_str()
+    );
+    // Sampled more sparsely under Miri, which is ~1000x slower.
+    const STEP: usize = if cfg!(miri) { 61 } else { 3 };
+    let mut checked = 0;
+    for cut in (0..filler.len())
+        .filter(|&k| filler.is_char_boundary(k))
+        .step_by(STEP)
+    {
+        for seq in bad {
+            let mut inner = filler.as_bytes()[..cut].to_vec();
+            inner.extend_from_slice(seq);
+            inner.extend_from_slice(&filler.as_bytes()[cut..]);
+            let err = lcsession_core::parse(&bytes_doc(&inner)).unwrap_err();
+            assert_eq!(
+                (err.kind(), err.offset()),
+                (ErrorKind::InvalidUtf8, content_start() + cut),
+                "{seq:?} at {cut}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000 / STEP, "{checked}");
+}
+
 #[test]
 fn the_first_problem_wins_over_later_invalid_utf8() {
     // A syntax error before the bad byte is reported, not the bad byte.

@@ -144,6 +144,11 @@ enum lcs_result
    */
   LCS_NOT_AN_INTEGER = 9,
   /**
+   * The library was built without the feature this call needs (e.g.
+   * `lcs_client_set_platform_roots` without the `platform-verifier` feature).
+   */
+  LCS_UNSUPPORTED = 10,
+  /**
    * Syntax: the input ended inside a value.
    */
   LCS_SYNTAX_UNEXPECTED_END = 100,
@@ -1498,6 +1503,20 @@ lcs_result lcs_client_set_max_body_bytes(struct lcs_client *client, uint64_t byt
  * `client` is a live client used by no other thread during the call.
  */
 lcs_result lcs_client_set_use_environment(struct lcs_client *client, bool use_environment);
+
+/**
+ * Whether servers are verified with the operating system's certificate store (true; e.g.
+ * for a corporate CA) instead of the Mozilla roots bundled in the library (false, the
+ * default). The OS store needs a library built with the `platform-verifier` Cargo feature
+ * (`cargo build -p lcsession --release --features platform-verifier`); other builds
+ * return `LCS_UNSUPPORTED` for true and change nothing.
+ *
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT` or `LCS_UNSUPPORTED`.
+ *
+ * # Safety
+ * `client` is a live client used by no other thread during the call.
+ */
+lcs_result lcs_client_set_platform_roots(struct lcs_client *client, bool platform_roots);
 
 /**
  * Resolves the configuration now (explicit settings, environment, defaults) without making

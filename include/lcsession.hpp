@@ -889,6 +889,12 @@ class client {
     detail::check(lcs_client_set_use_environment(get(), yes));
     return *this;
   }
+  /// true: verify servers with the OS certificate store (needs a library built with the
+  /// `platform-verifier` feature; otherwise throws lcs::error with LCS_UNSUPPORTED).
+  client &platform_roots(bool yes) {
+    detail::check(lcs_client_set_platform_roots(get(), yes));
+    return *this;
+  }
   /// Resolves the configuration now; throws lcs::client_error (no API key, bad base URL...).
   void build() const {
     lcs_client_error *e = nullptr;

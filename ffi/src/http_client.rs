@@ -28,6 +28,8 @@ struct Settings {
     max_retries: Option<u32>,
     max_body_bytes: Option<u64>,
     use_environment: bool,
+    /// Only ever true in builds with the `platform-verifier` feature.
+    platform_roots: bool,
 }
 
 impl Settings {
@@ -57,6 +59,10 @@ impl Settings {
         }
         if !self.use_environment {
             b = b.env(|_| None);
+        }
+        #[cfg(feature = "platform-verifier")]
+        {
+            b = b.platform_roots(self.platform_roots);
         }
         b
     }
@@ -158,6 +164,7 @@ pub unsafe extern "C" fn lcs_client_new(out_client: *mut *mut lcs_client) -> lcs
                 max_retries: None,
                 max_body_bytes: None,
                 use_environment: true,
+                platform_roots: false,
             },
             resolved: Mutex::new(None),
         };
@@ -388,6 +395,33 @@ pub unsafe extern "C" fn lcs_client_set_use_environment(
     unsafe {
         set(client, |s| {
             s.use_environment = use_environment;
+            Ok(())
+        })
+    }
+}
+
+/// Whether servers are verified with the operating system's certificate store (true; e.g.
+/// for a corporate CA) instead of the Mozilla roots bundled in the library (false, the
+/// default). The OS store needs a library built with the `platform-verifier` Cargo feature
+/// (`cargo build -p lcsession --release --features platform-verifier`); other builds
+/// return `LCS_UNSUPPORTED` for true and change nothing.
+///
+/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT` or `LCS_UNSUPPORTED`.
+///
+/// # Safety
+/// `client` is a live client used by no other thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_client_set_platform_roots(
+    client: *mut lcs_client,
+    platform_roots: bool,
+) -> lcs_result {
+    // SAFETY: the caller's contract on `client`.
+    unsafe {
+        set(client, |s| {
+            if platform_roots && !cfg!(feature = "platform-verifier") {
+                return Err(lcs_result::LCS_UNSUPPORTED);
+            }
+            s.platform_roots = platform_roots;
             Ok(())
         })
     }

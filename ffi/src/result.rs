@@ -42,6 +42,9 @@ pub enum lcs_result {
     LCS_INDEX_OUT_OF_BOUNDS = 8,
     /// A number with a fraction or an exponent was read as an integer.
     LCS_NOT_AN_INTEGER = 9,
+    /// The library was built without the feature this call needs (e.g.
+    /// `lcs_client_set_platform_roots` without the `platform-verifier` feature).
+    LCS_UNSUPPORTED = 10,
 
     /// Syntax: the input ended inside a value.
     LCS_SYNTAX_UNEXPECTED_END = 100,
@@ -126,7 +129,7 @@ pub enum lcs_result {
 
 impl lcs_result {
     /// Every code, in numeric order. A test checks each has a distinct message.
-    pub fn all() -> [lcs_result; 46] {
+    pub fn all() -> [lcs_result; 47] {
         [
             lcs_result::LCS_OK,
             lcs_result::LCS_NULL_ARGUMENT,
@@ -138,6 +141,7 @@ impl lcs_result {
             lcs_result::LCS_NOT_FOUND,
             lcs_result::LCS_INDEX_OUT_OF_BOUNDS,
             lcs_result::LCS_NOT_AN_INTEGER,
+            lcs_result::LCS_UNSUPPORTED,
             lcs_result::LCS_SYNTAX_UNEXPECTED_END,
             lcs_result::LCS_SYNTAX_UNEXPECTED_BYTE,
             lcs_result::LCS_SYNTAX_INVALID_UTF8,
@@ -254,6 +258,7 @@ impl lcs_result {
             LCS_NOT_FOUND => "no member with that key\0",
             LCS_INDEX_OUT_OF_BOUNDS => "index out of bounds\0",
             LCS_NOT_AN_INTEGER => "the number is not an integer\0",
+            LCS_UNSUPPORTED => "not supported by this build of the library\0",
             LCS_SYNTAX_UNEXPECTED_END => "syntax error: unexpected end of input\0",
             LCS_SYNTAX_UNEXPECTED_BYTE => "syntax error: unexpected character\0",
             LCS_SYNTAX_INVALID_UTF8 => "syntax error: invalid UTF-8\0",

@@ -980,3 +980,34 @@ fn one_client_many_threads() {
     });
     assert_eq!(server.requests().len(), 12);
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
+fn platform_roots_need_the_feature() {
+    let server = sample_server();
+    let c = Client::new(&server.base_url());
+    assert_eq!(
+        unsafe { lcs_client_set_platform_roots(null_mut(), true) },
+        lcs_result::LCS_NULL_ARGUMENT
+    );
+    // false (the bundled roots) is always accepted.
+    assert_eq!(
+        unsafe { lcs_client_set_platform_roots(c.0, false) },
+        lcs_result::LCS_OK
+    );
+    let want = if cfg!(feature = "platform-verifier") {
+        lcs_result::LCS_OK
+    } else {
+        lcs_result::LCS_UNSUPPORTED
+    };
+    assert_eq!(unsafe { lcs_client_set_platform_roots(c.0, true) }, want);
+    assert_eq!(
+        unsafe { CStr::from_ptr(lcs_result_message(lcs_result::LCS_UNSUPPORTED as u32)) }.to_str(),
+        Ok("not supported by this build of the library")
+    );
+    // Refused or not, the client still works (the roots only matter for https).
+    c.build().unwrap_or_else(|(r, _)| panic!("{r:?}"));
+    let body = c.retrieve("ses-1").unwrap_or_else(|(r, _)| panic!("{r:?}"));
+    drop(body);
+    assert_eq!(server.requests().len(), 1);
+}

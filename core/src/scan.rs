@@ -317,11 +317,15 @@ impl<'a> Scanner<'a> {
         self.string()
     }
 
-    /// A member key (checking its opening quote) and its `:`.
+    /// A member key (checking its opening quote) and its `:`. Validating scanners only.
     #[inline(always)]
     fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
         match self.bytes().get(self.pos) {
-            Some(b'"') => self.key(),
+            Some(b'"') => {
+                let key = self.string_validating()?;
+                self.expect(b':', "`:`")?;
+                Ok(key)
+            }
             Some(&b) => Err(self.unexpected(b, "a string key")),
             None => Err(self.error(ErrorKind::UnexpectedEnd)),
         }
@@ -552,11 +556,11 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans one scalar value or the opening of a container at the current byte.
-    /// Returns `Some(is_object)` when a container was opened.
+    /// Returns `Some(is_object)` when a container was opened. Validating scanners only.
     #[inline(always)]
     fn value_head(&mut self) -> Result<Option<bool>, Error> {
         match self.peek()? {
-            b'"' => self.string().map(|_| None),
+            b'"' => self.string_validating().map(|_| None),
             b'{' => {
                 self.pos += 1;
                 Ok(Some(true))

@@ -13,7 +13,7 @@ use crate::ptr::{self, Out};
 use crate::result::lcs_result;
 use crate::str::lcs_jstr;
 use crate::value::{lcs_value, lcs_value_kind, value_bytes};
-use crate::walk::{scalar_end, skip_ws, string_end};
+use crate::walk::{scalar_end, skip_ws, string_end, string_span};
 
 /// Deepest nesting a token stream follows, counting the walked value as level 1 (the parser
 /// never accepts more than 256 levels in a whole session).
@@ -155,8 +155,8 @@ impl lcs_token_iter {
                 if c != b'"' {
                     return Err(invalid);
                 }
-                let end = string_end(b, i).ok_or(invalid)?;
-                key = Some((i + 1, end - 1));
+                let (end, escaped) = string_span(b, i).ok_or(invalid)?;
+                key = Some((i + 1, end - 1, escaped));
                 i = skip_ws(b, end);
                 if b.get(i) != Some(&b':') {
                     return Err(invalid);
@@ -231,7 +231,8 @@ impl lcs_token_iter {
 pub(crate) struct Tok {
     kind: lcs_token_kind,
     depth: u32,
-    key: Option<(usize, usize)>,
+    /// Start, end and "has escapes" of the key's contents.
+    key: Option<(usize, usize, bool)>,
     value: (usize, usize),
     vkind: lcs_value_kind,
 }
@@ -241,7 +242,7 @@ impl Tok {
     fn new(
         kind: lcs_token_kind,
         depth: u32,
-        key: Option<(usize, usize)>,
+        key: Option<(usize, usize, bool)>,
         value: (usize, usize),
         vkind: lcs_value_kind,
     ) -> Tok {
@@ -258,12 +259,14 @@ impl Tok {
     #[inline(always)]
     fn to_c(&self, b: &[u8]) -> lcs_token {
         let value = b.get(self.value.0..self.value.1).unwrap_or_default();
-        let key = self.key.and_then(|(s, e)| b.get(s..e));
+        let key = self
+            .key
+            .and_then(|(s, e, escaped)| Some((b.get(s..e)?, escaped)));
         lcs_token {
             kind: self.kind,
             depth: self.depth,
             has_key: key.is_some(),
-            key: key.map_or_else(lcs_jstr::empty, |k| lcs_jstr::raw(k, k.contains(&b'\\'))),
+            key: key.map_or_else(lcs_jstr::empty, |(k, escaped)| lcs_jstr::raw(k, escaped)),
             value: lcs_value {
                 data: value.as_ptr().cast(),
                 len: value.len(),
@@ -363,10 +366,18 @@ mod tests {
                         })
                         .into_owned()
                     };
+                    // The escape flag is shown as a trailing `*` on the key.
+                    let key = |k: lcs_jstr| {
+                        let mut s = view(k.data, k.len);
+                        if k.escaped {
+                            s.push('*');
+                        }
+                        s
+                    };
                     out.push((
                         t.kind,
                         t.depth,
-                        t.has_key.then(|| view(t.key.data, t.key.len)),
+                        t.has_key.then(|| key(t.key)),
                         view(t.value.data, t.value.len),
                     ));
                 }
@@ -385,7 +396,7 @@ mod tests {
             (LCS_TOKEN_BEGIN_ARRAY, 1, Some("a".into()), "[".into()),
             (LCS_TOKEN_NUMBER, 2, None, "1".into()),
             (LCS_TOKEN_BEGIN_OBJECT, 2, None, "{".into()),
-            (LCS_TOKEN_NULL, 3, Some(r#"b\""#.into()), "null".into()),
+            (LCS_TOKEN_NULL, 3, Some(r#"b\"*"#.into()), "null".into()),
             (LCS_TOKEN_END_OBJECT, 2, None, "}".into()),
             (LCS_TOKEN_END_ARRAY, 1, None, "]".into()),
             (LCS_TOKEN_STRING, 1, Some("c".into()), "\"x\"".into()),

@@ -55,7 +55,14 @@ fn find(
 /// With `b[i] == '"'`, the index just past the closing quote.
 #[inline]
 pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    string_span(b, i).map(|(end, _)| end)
+}
+
+/// [`string_end`], and whether the string has an escape (the scan stops at each anyway).
+#[inline]
+pub(crate) fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
     let mut j = i + 1;
+    let mut escaped = false;
     loop {
         j = find(
             b,
@@ -64,8 +71,9 @@ pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
             |c| c == b'"' || c == b'\\',
         )?;
         if b.get(j) == Some(&b'"') {
-            return Some(j + 1);
+            return Some((j + 1, escaped));
         }
+        escaped = true;
         j += 2; // a backslash and the byte it escapes
     }
 }

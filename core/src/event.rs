@@ -2,7 +2,7 @@
 
 use crate::error::{Error, ErrorKind, JsonType, Location};
 use crate::field::Field;
-use crate::number::{parse_f64, parse_u64};
+use crate::number::{parse_u64, Number};
 use crate::read;
 use crate::scan::Scanner;
 use crate::str::JsonStr;
@@ -109,8 +109,8 @@ pub struct ToolResult<'a> {
 /// Token usage of a turn, from a `stop` event. Every field is optional.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Usage<'a> {
-    /// Turn duration in milliseconds.
-    pub duration_ms: Field<f64>,
+    /// Turn duration in milliseconds, as written (convert with [`Number::as_f64`]).
+    pub duration_ms: Field<Number<'a>>,
     /// Input tokens.
     pub total_input_tokens: Field<u64>,
     /// Output tokens.
@@ -856,9 +856,7 @@ impl<'a> Slots<'a> {
                 return Err(self.wrong(at, value, want));
             };
             if i == 0 {
-                usage.duration_ms = Field::Present(
-                    parse_f64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,
-                );
+                usage.duration_ms = Field::Present(read::finite(text, at, value.offset())?);
             } else {
                 let n = Field::Present(
                     parse_u64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,

@@ -251,7 +251,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
 }
 
 /// Validates every event, handing each to `visit`; returns the array's view and its length.
-#[inline(always)]
+#[cfg_attr(not(feature = "small"), inline(always))]
 fn scan_events<'a>(
     sc: &mut Scanner<'a>,
     visit: &mut impl FnMut(&Event<'a>),

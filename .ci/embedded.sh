@@ -48,12 +48,12 @@ for api in "parse" "parse_visiting" "events() read everything"; do
 done
 # Regression guard, not the goal (2 KiB, not met yet: see README.md).
 peak=$(figure "stack parse sample")
-if [ "$peak" -gt 8192 ]; then
-  echo "embedded: parse uses $peak bytes of stack, above the 8 KiB guard" >&2
+if [ "$peak" -gt 4608 ]; then
+  echo "embedded: parse uses $peak bytes of stack, above the 4.5 KiB guard" >&2
   exit 1
 fi
 
 bash nopanic.sh
 # Regression guard, not the goal (16 KiB, not met yet: see README.md).
-bash size.sh --max-text 40960
+bash size.sh --max-text 19456
 echo "embedded: ok (${SECONDS}s)"

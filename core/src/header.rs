@@ -130,6 +130,18 @@ pub struct Header<
     pub shared_access: Field<SharedAccess>,
 }
 
+impl<const ID: usize, const TEXT: usize, const LIST: usize> Header<ID, TEXT, LIST> {
+    /// Empties every field in place (as [`Header::default`], without a temporary).
+    pub(crate) fn clear(&mut self) {
+        self.session_id.clear();
+        self.last_updated_at.clear();
+        self.generated_title = Field::Missing;
+        self.index_ids = Field::Missing;
+        self.job_metadata = Field::Missing;
+        self.shared_access = Field::Missing;
+    }
+}
+
 const JOB: [&str; 7] = [
     "duration_ms",
     "error",

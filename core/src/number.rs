@@ -280,50 +280,62 @@ const OVERFLOW_DIGITS: &[u8; 309] = b"179769313486231580793728971405303415079934
 /// True when validated JSON number text is too large in magnitude for an `f64` (it would
 /// round to infinity), decided exactly on the decimal digits, without a float parser.
 pub(crate) fn f64_overflows(text: &str) -> bool {
-    let text = text.strip_prefix('-').unwrap_or(text);
-    let (mantissa, exp) = match text.find(['e', 'E']) {
-        Some(k) => (text.get(..k).unwrap_or(""), text.get(k + 1..).unwrap_or("")),
-        None => (text, ""),
-    };
-    // The exponent, saturated far beyond where the answer changes.
-    let (negative, exp_digits) = match exp.as_bytes().first() {
-        Some(b'-') => (true, exp.get(1..).unwrap_or("")),
-        Some(b'+') => (false, exp.get(1..).unwrap_or("")),
-        _ => (false, exp),
-    };
-    let mut e: i64 = 0;
-    for d in exp_digits.bytes() {
-        e = (e * 10 + i64::from(d.wrapping_sub(b'0'))).min(1 << 40);
-    }
-    if negative {
-        e = -e;
-    }
-    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
-    // Significant digits: leading zeros (before or after the point) dropped.
-    let mut digits = mantissa.bytes().filter(u8::is_ascii_digit).peekable();
-    let mut zeros = 0usize;
-    while digits.peek() == Some(&b'0') {
-        digits.next();
-        zeros += 1;
-    }
-    if digits.peek().is_none() {
-        return false;
-    }
-    // The value is 0.DIGITS x 10^decimal_exp.
-    let decimal_exp = e + int_len as i64 - zeros as i64;
-    if decimal_exp != OVERFLOW_DIGITS.len() as i64 {
-        return decimal_exp > OVERFLOW_DIGITS.len() as i64;
-    }
-    let mut limit = OVERFLOW_DIGITS.iter();
-    for d in digits {
-        match limit.next() {
-            Some(&l) if d == l => {}
-            Some(&l) => return d > l,
-            None => return true,
+    use core::cmp::Ordering;
+    // The value is 0.DIGITS x 10^exp, DIGITS starting at the first non-zero digit; `order`
+    // compares DIGITS with OVERFLOW_DIGITS as far as they were read (`compared` digits).
+    let mut exp: i64 = 0;
+    let mut nonzero = false;
+    let mut point = false;
+    let mut order = Ordering::Equal;
+    let mut compared = 0usize;
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'0'..=b'9' => {
+                if !nonzero && b == b'0' {
+                    exp -= i64::from(point);
+                    continue;
+                }
+                nonzero = true;
+                exp += i64::from(!point);
+                if order == Ordering::Equal {
+                    // Past the end of the limit with all digits equal: at or above it.
+                    order = OVERFLOW_DIGITS
+                        .get(compared)
+                        .map_or(Ordering::Greater, |l| b.cmp(l));
+                    compared += 1;
+                }
+            }
+            b'.' => point = true,
+            b'e' | b'E' => {
+                // The exponent, saturated far beyond where the answer changes.
+                let mut e: i64 = 0;
+                let mut sign = 1;
+                for b in bytes.by_ref() {
+                    match b {
+                        b'-' => sign = -1,
+                        b'0'..=b'9' => e = (e * 10 + i64::from(b - b'0')).min(1 << 40),
+                        _ => {}
+                    }
+                }
+                exp += sign * e;
+            }
+            _ => {}
         }
     }
-    // A prefix of the limit (whose last digit is not 0) is below it; all of it is at it.
-    limit.next().is_none()
+    if !nonzero {
+        return false;
+    }
+    let limit_exp = OVERFLOW_DIGITS.len() as i64;
+    if exp != limit_exp {
+        return exp > limit_exp;
+    }
+    match order {
+        Ordering::Greater => true,
+        Ordering::Less => false,
+        // A proper prefix of the limit (whose last digit is not 0) is below it.
+        Ordering::Equal => compared == OVERFLOW_DIGITS.len(),
+    }
 }
 
 #[cfg(test)]

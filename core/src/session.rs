@@ -11,6 +11,19 @@ use crate::scan::Scanner;
 use crate::str::JsonStr;
 use crate::value::{Members, RawValue};
 
+/// The visitor handed to `Session::fill`: with the `small` feature a `&mut dyn FnMut`, so
+/// that every visitor shares one copy of the parser (a call through a pointer per event);
+/// otherwise the closure itself, inlined.
+macro_rules! visitor {
+    ($v:expr, $a:lifetime) => {{
+        #[cfg(feature = "small")]
+        let v: &mut dyn FnMut(&Event<$a>) = $v;
+        #[cfg(not(feature = "small"))]
+        let v = $v;
+        v
+    }};
+}
+
 /// Options for [`Session::parse_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -125,7 +138,10 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     /// ```
     pub fn parse_into(&mut self, input: &'a [u8], options: ParseOptions) -> Result<(), Error> {
         let result = match core::str::from_utf8(input) {
-            Ok(text) => self.fill(text, options, &mut |_| {}),
+            Ok(text) => {
+                let mut none = |_: &Event<'a>| {};
+                self.fill(text, options, visitor!(&mut none, 'a))
+            }
             Err(e) => Err(utf8_error::<ID, TEXT, LIST>(
                 input,
                 e.valid_up_to(),
@@ -180,9 +196,10 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     ) -> Result<Self, Error> {
         // Filled inside the returned value itself, so that no second `Session` is built on the
         // stack and moved (one return place, no early return).
+        let visit = visitor!(&mut visit, 'a);
         let mut result = Ok(Session::default());
         if let Ok(session) = &mut result {
-            if let Err(e) = session.fill(text, options, &mut visit) {
+            if let Err(e) = session.fill(text, options, visit) {
                 result = Err(e);
             }
         }
@@ -199,11 +216,11 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
 
     /// Parses `text` into `self`, which must be empty (as [`Session::default`]).
     #[inline(never)]
-    fn fill(
+    fn fill<V: FnMut(&Event<'a>) + ?Sized>(
         &mut self,
         text: &'a str,
         options: ParseOptions,
-        visit: &mut dyn FnMut(&Event<'a>),
+        visit: &mut V,
     ) -> Result<(), Error> {
         let mut sc = Scanner::new(text, 0, options.max_depth);
         if sc.peek_value()? != b'{' {
@@ -322,7 +339,8 @@ fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
         .and_then(|p| core::str::from_utf8(p).ok())
         .unwrap_or_default();
     let mut session = Session::<'_, ID, TEXT, LIST>::default();
-    match session.fill(prefix, options, &mut |_| {}) {
+    let mut none = |_: &Event<'_>| {};
+    match session.fill(prefix, options, visitor!(&mut none, '_)) {
         Err(err) if err.offset() < valid => err,
         _ => Error::new(ErrorKind::InvalidUtf8, valid),
     }
@@ -330,9 +348,9 @@ fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
 
 /// Validates every event, handing each to `visit`; returns the array's view and its length.
 #[cfg_attr(not(feature = "small"), inline(always))]
-fn scan_events<'a>(
+fn scan_events<'a, V: FnMut(&Event<'a>) + ?Sized>(
     sc: &mut Scanner<'a>,
-    visit: &mut dyn FnMut(&Event<'a>),
+    visit: &mut V,
 ) -> Result<(RawValue<'a>, usize), Error> {
     let at = Location::header("events");
     if sc.peek_value()? != b'[' {

@@ -75,8 +75,8 @@ fn write_job<W: Write>(w: &mut JsonWriter<W>, job: &CliJob, raw: RawValue<'_>) -
     for (key, value) in raw.members() {
         w.key(key)?;
         if key.eq_str("duration_ms") {
-            field(w, &job.duration_ms, value, |w, &d| {
-                w.f64(d, value.as_number_str())
+            field(w, &job.duration_ms, value, |w, d| {
+                w.f64(d.as_f64().unwrap_or(0.0), value.as_number_str())
             })?;
         } else if key.eq_str("error") {
             field(w, &job.error, value, |w, e| w.str(e))?;
@@ -194,8 +194,8 @@ fn write_usage<W: Write>(w: &mut JsonWriter<W>, usage: &Usage<'_>) -> io::Result
     for (key, value) in usage.raw.members() {
         w.key(key)?;
         if key.eq_str("duration_ms") {
-            field(w, &usage.duration_ms, value, |w, &d| {
-                w.f64(d, value.as_number_str())
+            field(w, &usage.duration_ms, value, |w, d| {
+                w.f64(d.as_f64().unwrap_or(0.0), value.as_number_str())
             })?;
         } else if key.eq_str("total_input_tokens") {
             field(w, &usage.total_input_tokens, value, |w, &n| w.u64(n))?;

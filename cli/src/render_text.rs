@@ -163,7 +163,10 @@ fn write_summary<W: Write>(out: &mut W, session: &CliSession<'_>) -> io::Result<
     match &h.job_metadata {
         Field::Present(job) => {
             out.write_all(b"\n  duration_ms:         ")?;
-            write_field(out, &job.duration_ms, |out, d| write!(out, "{d}"))?;
+            // The parse checked that the number is a finite `f64`.
+            write_field(out, &job.duration_ms, |out, d| {
+                write!(out, "{}", d.as_f64().unwrap_or(0.0))
+            })?;
             out.write_all(b"\n  error:               ")?;
             write_field(out, &job.error, |out, e| write_str(out, e))?;
             out.write_all(b"\n  export_config_ids:   ")?;
@@ -449,7 +452,7 @@ fn write_usage<W: Write>(out: &mut W, usage: &Usage<'_>) -> io::Result<()> {
         write_json_str(out, key, INDENT)?;
         out.write_all(b"=")?;
         let typed = if key.eq_str("duration_ms") {
-            typed_number(&usage.duration_ms)
+            typed_number(&usage.duration_ms.map(|d| d.as_f64().unwrap_or(0.0)))
         } else if key.eq_str("total_input_tokens") {
             typed_number(&usage.total_input_tokens)
         } else if key.eq_str("total_output_tokens") {

@@ -2,9 +2,9 @@
 
 use crate::error::{Error, ErrorKind, JsonType, Location};
 use crate::field::Field;
-use crate::number::{parse_f64, parse_u64};
+use crate::number::{parse_u64, Number};
 use crate::read;
-use crate::scan::Scanner;
+use crate::scan::{Scanner, FAST_PATHS};
 use crate::str::JsonStr;
 use crate::value::{RawValue, ValueKind};
 
@@ -109,8 +109,8 @@ pub struct ToolResult<'a> {
 /// Token usage of a turn, from a `stop` event. Every field is optional.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Usage<'a> {
-    /// Turn duration in milliseconds.
-    pub duration_ms: Field<f64>,
+    /// Turn duration in milliseconds, as written (convert with [`Number::as_f64`]).
+    pub duration_ms: Field<Number<'a>>,
     /// Input tokens.
     pub total_input_tokens: Field<u64>,
     /// Output tokens.
@@ -484,7 +484,7 @@ pub(crate) fn decode_event<'a>(
     }
 }
 
-#[inline(always)]
+#[cfg_attr(not(feature = "small"), inline(always))]
 fn decode_event_inner<'a>(
     sc: &mut Scanner<'a>,
     index: usize,
@@ -496,8 +496,10 @@ fn decode_event_inner<'a>(
             expected: JsonType::Object,
         }));
     }
-    if let Some(event) = compact_text_event(sc, index, depth + 1) {
-        return Ok(event);
+    if FAST_PATHS {
+        if let Some(event) = compact_text_event(sc, index, depth + 1) {
+            return Ok(event);
+        }
     }
     let start = sc.pos;
     sc.object_start(depth + 1)?;
@@ -517,7 +519,12 @@ fn decode_event_inner<'a>(
         if !sc.next_member(&mut first)? {
             break;
         }
-        let k = match quoted_key(sc.rest()) {
+        let known = if FAST_PATHS {
+            quoted_key(sc.rest())
+        } else {
+            None
+        };
+        let k = match known {
             Some((k, len)) => {
                 sc.pos += len;
                 sc.expect(b':', "`:`")?;
@@ -542,13 +549,18 @@ fn decode_event_inner<'a>(
         let span = if sc.peek_value()? == b'"' {
             let open = sc.pos;
             slots.strings |= bit;
-            match quoted_tag(sc.rest()).filter(|_| k == TYPE) {
+            let tag = if FAST_PATHS && k == TYPE {
+                quoted_tag(sc.rest())
+            } else {
+                None
+            };
+            match tag {
                 Some((tag, len)) => {
                     slots.tag = Some(tag);
                     sc.pos += len;
                 }
                 None => {
-                    if sc.string()?.has_escapes() {
+                    if sc.string_any()?.has_escapes() {
                         slots.escaped |= bit;
                     }
                 }
@@ -856,9 +868,7 @@ impl<'a> Slots<'a> {
                 return Err(self.wrong(at, value, want));
             };
             if i == 0 {
-                usage.duration_ms = Field::Present(
-                    parse_f64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,
-                );
+                usage.duration_ms = Field::Present(read::finite(text, at, value.offset())?);
             } else {
                 let n = Field::Present(
                     parse_u64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::field::Field;
+use crate::number::{NumberBuf, NUMBER_CAPACITY};
 use crate::read;
 use crate::scan::Scanner;
 
@@ -77,8 +78,8 @@ pub struct JobMetadata<
     const TEXT: usize = DEFAULT_TEXT_CAPACITY,
     const LIST: usize = DEFAULT_LIST_CAPACITY,
 > {
-    /// Run time in milliseconds.
-    pub duration_ms: Field<f64>,
+    /// Run time in milliseconds, as written (convert with [`NumberBuf::as_f64`]).
+    pub duration_ms: Field<NumberBuf>,
     /// Error message of a failed run.
     pub error: Field<String<TEXT>>,
     /// Export configurations applied.
@@ -129,6 +130,18 @@ pub struct Header<
     pub shared_access: Field<SharedAccess>,
 }
 
+impl<const ID: usize, const TEXT: usize, const LIST: usize> Header<ID, TEXT, LIST> {
+    /// Empties every field in place (as [`Header::default`], without a temporary).
+    pub(crate) fn clear(&mut self) {
+        self.session_id.clear();
+        self.last_updated_at.clear();
+        self.generated_title = Field::Missing;
+        self.index_ids = Field::Missing;
+        self.job_metadata = Field::Missing;
+        self.shared_access = Field::Missing;
+    }
+}
+
 const JOB: [&str; 7] = [
     "duration_ms",
     "error",
@@ -173,7 +186,18 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
             let at = Location::header(JOB_PATHS.get(i).copied().unwrap_or("job_metadata"));
             read::mark_seen(&mut seen, i as u32, sc, at)?;
             match i {
-                0 => job.duration_ms = read::nullable(sc, |sc| read::float(sc, at))?,
+                0 => {
+                    job.duration_ms = read::nullable(sc, |sc| {
+                        let start = sc.offset();
+                        NumberBuf::from_number(read::number(sc, at)?).ok_or(Error::new(
+                            ErrorKind::Capacity {
+                                at,
+                                capacity: NUMBER_CAPACITY,
+                            },
+                            start,
+                        ))
+                    })?
+                }
                 1 => read::nullable_into(sc, &mut job.error, |sc, out| {
                     read::heapless_string(sc, at, out)
                 })?,

@@ -98,7 +98,7 @@ pub use header::{
     DEFAULT_TEXT_CAPACITY, SHARED_ACCESS_CAPACITY,
 };
 pub use heapless;
-pub use number::NumberError;
+pub use number::{Number, NumberBuf, NumberError, NUMBER_CAPACITY};
 pub use session::{Events, ParseOptions, Session, UnknownFields};
 pub use str::{BufferTooSmall, Chars, JsonStr, Segment, Segments};
 pub use value::{Items, Members, RawValue, ValueKind};

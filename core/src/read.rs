@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind, JsonType, Location};
 use crate::field::Field;
-use crate::number::{parse_f64, parse_u64, NumberError};
+use crate::number::{f64_overflows, parse_u64, Number, NumberError};
 use crate::scan::Scanner;
 use crate::str::JsonStr;
 
@@ -137,12 +137,20 @@ pub(crate) fn unsigned(sc: &mut Scanner<'_>, at: Location) -> Result<u64, Error>
     parse_u64(text).map_err(|e| number_error(e, at, JsonType::Integer, start))
 }
 
-/// Reads a number as a finite `f64`.
-pub(crate) fn float(sc: &mut Scanner<'_>, at: Location) -> Result<f64, Error> {
+/// Reads a number that must be a finite `f64`, unconverted.
+pub(crate) fn number<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<Number<'a>, Error> {
     sc.skip_ws();
     let start = sc.offset();
-    let text = number_text(sc, at, JsonType::Number)?;
-    parse_f64(text).map_err(|e| number_error(e, at, JsonType::Number, start))
+    finite(number_text(sc, at, JsonType::Number)?, at, start)
+}
+
+/// Checks that validated number text at byte `offset` is a finite `f64`.
+pub(crate) fn finite(text: &str, at: Location, offset: usize) -> Result<Number<'_>, Error> {
+    if f64_overflows(text) {
+        Err(Error::new(ErrorKind::NumberOutOfRange(at), offset))
+    } else {
+        Ok(Number::new(text))
+    }
 }
 
 /// Records that a known field was seen; a second sighting is a duplicate.

@@ -10,6 +10,10 @@ use crate::escape::decode_escape;
 use crate::str::JsonStr;
 use crate::value::RawValue;
 
+/// False with the `small` feature: the speed-only paths (the trusted second-pass scanner,
+/// strings scanned inline at each call site) are compiled out.
+pub(crate) const FAST_PATHS: bool = !cfg!(feature = "small");
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -117,7 +121,7 @@ impl<'a> Scanner<'a> {
     /// A scanner over text that an earlier validating pass accepted.
     pub(crate) fn trusted(text: &'a str, base: usize) -> Self {
         Scanner {
-            trusted: true,
+            trusted: FAST_PATHS,
             ..Scanner::new(text, base, MAX_DEPTH)
         }
     }
@@ -182,7 +186,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips JSON whitespace.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
@@ -190,7 +194,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn peek(&mut self) -> Result<u8, Error> {
         self.skip_ws();
         match self.bytes().get(self.pos) {
@@ -201,7 +205,7 @@ impl<'a> Scanner<'a> {
 
     /// Like [`peek`](Self::peek), but a byte that cannot start a JSON value is a syntax
     /// error (so a misplaced `]` is reported as such, not as a schema type mismatch).
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn peek_value(&mut self) -> Result<u8, Error> {
         match self.peek()? {
             b @ (b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => Ok(b),
@@ -221,7 +225,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consumes `byte` (after whitespace) or fails naming `expected`.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), Error> {
         let b = self.peek()?;
         if b == byte {
@@ -243,14 +247,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consumes `{` opening a container at nesting `depth` (root object = 1).
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn object_start(&mut self, depth: u16) -> Result<(), Error> {
         self.expect(b'{', "`{`")?;
         self.check_depth(depth)
     }
 
     /// Consumes `[` opening a container at nesting `depth`.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn array_start(&mut self, depth: u16) -> Result<(), Error> {
         self.expect(b'[', "`[`")?;
         self.check_depth(depth)
@@ -258,7 +262,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads the next member key of an object opened with [`object_start`](Self::object_start),
     /// consuming the `:` after it. `None` once the closing `}` is consumed.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
         if self.next_member(first)? {
             self.key_outlined().map(Some)
@@ -269,7 +273,7 @@ impl<'a> Scanner<'a> {
 
     /// Moves to the next member of an object: true when positioned at the opening quote of
     /// its key, false once the closing `}` is consumed.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn next_member(&mut self, first: &mut bool) -> Result<bool, Error> {
         let b = self.peek()?;
         if b == b'}' {
@@ -298,9 +302,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// A member key at the current `"` and its `:`.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn key(&mut self) -> Result<JsonStr<'a>, Error> {
-        let key = self.string()?;
+        let key = self.string_any()?;
         self.expect(b':', "`:`")?;
         Ok(key)
     }
@@ -318,14 +322,15 @@ impl<'a> Scanner<'a> {
     }
 
     /// A member key (checking its opening quote) and its `:`. Validating scanners only.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
         match self.bytes().get(self.pos) {
-            Some(b'"') => {
+            Some(b'"') if FAST_PATHS => {
                 let key = self.string_validating()?;
                 self.expect(b':', "`:`")?;
                 Ok(key)
             }
+            Some(b'"') => self.key(),
             Some(&b) => Err(self.unexpected(b, "a string key")),
             None => Err(self.error(ErrorKind::UnexpectedEnd)),
         }
@@ -333,7 +338,7 @@ impl<'a> Scanner<'a> {
 
     /// Positions at the next item of an array opened with [`array_start`](Self::array_start).
     /// False once the closing `]` is consumed.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Error> {
         let b = self.peek()?;
         if b == b']' {
@@ -351,10 +356,20 @@ impl<'a> Scanner<'a> {
         Ok(true)
     }
 
+    /// [`string`](Self::string), or with the `small` feature the one shared out-of-line copy.
+    #[inline(always)]
+    pub(crate) fn string_any(&mut self) -> Result<JsonStr<'a>, Error> {
+        if FAST_PATHS {
+            self.string()
+        } else {
+            self.string_outlined()
+        }
+    }
+
     /// Reads a string starting at the current `"` (no leading whitespace skipped).
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
-        if self.trusted {
+        if FAST_PATHS && self.trusted {
             Ok(self.string_trusted_outlined())
         } else {
             self.string_validating()
@@ -497,7 +512,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads a number at the current position; returns its text.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub(crate) fn number(&mut self) -> Result<&'a str, Error> {
         let bytes = self.bytes();
         let start = self.pos;
@@ -557,10 +572,11 @@ impl<'a> Scanner<'a> {
 
     /// Scans one scalar value or the opening of a container at the current byte.
     /// Returns `Some(is_object)` when a container was opened. Validating scanners only.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
     fn value_head(&mut self) -> Result<Option<bool>, Error> {
         match self.peek()? {
-            b'"' => self.string_validating().map(|_| None),
+            b'"' if FAST_PATHS => self.string_validating().map(|_| None),
+            b'"' => self.string_any().map(|_| None),
             b'{' => {
                 self.pos += 1;
                 Ok(Some(true))
@@ -645,7 +661,7 @@ impl<'a> Scanner<'a> {
     /// `depth` is the number of containers already open around the value. Iterative: the
     /// open containers of the skipped value live in a [`DepthStack`].
     pub(crate) fn skip_value(&mut self, depth: u16) -> Result<RawValue<'a>, Error> {
-        if self.trusted {
+        if FAST_PATHS && self.trusted {
             return Ok(self.skip_trusted());
         }
         self.skip_ws();

@@ -11,6 +11,19 @@ use crate::scan::Scanner;
 use crate::str::JsonStr;
 use crate::value::{Members, RawValue};
 
+/// The visitor handed to `Session::fill`: with the `small` feature a `&mut dyn FnMut`, so
+/// that every visitor shares one copy of the parser (a call through a pointer per event);
+/// otherwise the closure itself, inlined.
+macro_rules! visitor {
+    ($v:expr, $a:lifetime) => {{
+        #[cfg(feature = "small")]
+        let v: &mut dyn FnMut(&Event<$a>) = $v;
+        #[cfg(not(feature = "small"))]
+        let v = $v;
+        v
+    }};
+}
+
 /// Options for [`Session::parse_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -82,6 +95,20 @@ fn utf8(input: &[u8]) -> Result<&str, core::str::Utf8Error> {
     }
 }
 
+/// An empty session (no events, empty header), to [`parse_into`](Session::parse_into).
+impl<const ID: usize, const TEXT: usize, const LIST: usize> Default
+    for Session<'_, ID, TEXT, LIST>
+{
+    fn default() -> Self {
+        Session {
+            header: Header::default(),
+            root: RawValue::new("", 0),
+            events: RawValue::new("[]", 0),
+            event_count: 0,
+        }
+    }
+}
+
 impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, TEXT, LIST> {
     /// Validates `input` as a whole (RFC 8259 strictly, the session schema, every event) and
     /// decodes the header. Nothing is copied except header strings into their fixed capacity.
@@ -95,19 +122,46 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     pub fn parse_with(input: &'a [u8], options: ParseOptions) -> Result<Self, Error> {
         match utf8(input) {
             Ok(text) => Self::parse_str(text, options),
-            Err(e) => {
-                // Report the first problem: a syntax or schema error before the bad byte wins.
-                let valid = e.valid_up_to();
-                let prefix = input
-                    .get(..valid)
-                    .and_then(|p| core::str::from_utf8(p).ok())
-                    .unwrap_or_default();
-                match Self::parse_str(prefix, options) {
-                    Err(err) if err.offset() < valid => Err(err),
-                    _ => Err(Error::new(ErrorKind::InvalidUtf8, valid)),
-                }
-            }
+            Err(e) => Err(utf8_error::<ID, TEXT, LIST>(
+                input,
+                e.valid_up_to(),
+                options,
+            )),
         }
+    }
+
+    /// Parses into `self`, replacing what it held: the same as [`parse_with`](Self::parse_with)
+    /// without a second `Session` on the stack (a `Session` returned by value is built, then
+    /// moved; this one is filled in place). On error, `self` is left empty, as
+    /// [`Session::default`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// use lcsession_core::{ParseOptions, Session};
+    /// let doc = br#"{"events":[],"session_id":"s","last_updated_at":"t"}"#;
+    /// let mut session = Session::<32, 64, 4>::default();
+    /// session.parse_into(doc, ParseOptions::default())?;
+    /// assert_eq!(session.header().session_id.as_str(), "s");
+    /// assert!(session.parse_into(b"[]", ParseOptions::default()).is_err());
+    /// assert_eq!(session.header().session_id.as_str(), "");
+    /// # Ok(()) }
+    /// ```
+    pub fn parse_into(&mut self, input: &'a [u8], options: ParseOptions) -> Result<(), Error> {
+        let result = match utf8(input) {
+            Ok(text) => {
+                let mut none = |_: &Event<'a>| {};
+                self.fill(text, options, visitor!(&mut none, 'a))
+            }
+            Err(e) => Err(utf8_error::<ID, TEXT, LIST>(
+                input,
+                e.valid_up_to(),
+                options,
+            )),
+        };
+        if result.is_err() {
+            self.clear();
+        }
+        result
     }
 
     /// [`parse_with`](Self::parse_with) for text already known to be UTF-8.
@@ -150,20 +204,41 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         options: ParseOptions,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<Self, Error> {
+        // Filled inside the returned value itself, so that no second `Session` is built on the
+        // stack and moved (one return place, no early return).
+        let visit = visitor!(&mut visit, 'a);
+        let mut result = Ok(Session::default());
+        if let Ok(session) = &mut result {
+            if let Err(e) = session.fill(text, options, visit) {
+                result = Err(e);
+            }
+        }
+        result
+    }
+
+    /// Empties the session in place (no `Session` temporary on the stack).
+    fn clear(&mut self) {
+        self.header.clear();
+        self.root = RawValue::new("", 0);
+        self.events = RawValue::new("[]", 0);
+        self.event_count = 0;
+    }
+
+    /// Parses `text` into `self`, which must be empty (as [`Session::default`]).
+    #[inline(never)]
+    fn fill<V: FnMut(&Event<'a>) + ?Sized>(
+        &mut self,
+        text: &'a str,
+        options: ParseOptions,
+        visit: &mut V,
+    ) -> Result<(), Error> {
         let mut sc = Scanner::new(text, 0, options.max_depth);
         if sc.peek_value()? != b'{' {
             return Err(sc.error(ErrorKind::NotAnObject));
         }
         let start = sc.offset();
         sc.object_start(1)?;
-        // Built once and filled in place: the header can be several KiB.
-        let mut session = Session {
-            header: Header::default(),
-            root: RawValue::new("", start),
-            events: RawValue::new("[]", start),
-            event_count: 0,
-        };
-        let header = &mut session.header;
+        let header = &mut self.header;
         let mut events = None;
         let mut seen = 0u32;
         let mut first = true;
@@ -175,7 +250,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
             let at = Location::header(TOP.get(i).copied().unwrap_or(""));
             read::mark_seen(&mut seen, i as u32, &sc, at)?;
             match i {
-                0 => events = Some(scan_events(&mut sc, &mut visit)?),
+                0 => events = Some(scan_events(&mut sc, visit)?),
                 1 => read::heapless_string(&mut sc, at, &mut header.session_id)?,
                 2 => read::heapless_string(&mut sc, at, &mut header.last_updated_at)?,
                 3 => read::nullable_into(&mut sc, &mut header.generated_title, |sc, out| {
@@ -207,11 +282,11 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
             }
         }
         if let Some((events, event_count)) = events {
-            session.events = events;
-            session.event_count = event_count;
+            self.events = RawValue::new(events.as_raw_str(), events.offset());
+            self.event_count = event_count;
         }
-        session.root = root;
-        Ok(session)
+        self.root = root;
+        Ok(())
     }
 
     /// The decoded header.
@@ -260,11 +335,32 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     }
 }
 
+/// A UTF-8 error at byte `valid` of `input`, unless the valid text before it already has a
+/// syntax or schema error: the first problem is reported. Out of line: it parses once more.
+#[cold]
+#[inline(never)]
+fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
+    input: &[u8],
+    valid: usize,
+    options: ParseOptions,
+) -> Error {
+    let prefix = input
+        .get(..valid)
+        .and_then(|p| core::str::from_utf8(p).ok())
+        .unwrap_or_default();
+    let mut session = Session::<'_, ID, TEXT, LIST>::default();
+    let mut none = |_: &Event<'_>| {};
+    match session.fill(prefix, options, visitor!(&mut none, '_)) {
+        Err(err) if err.offset() < valid => err,
+        _ => Error::new(ErrorKind::InvalidUtf8, valid),
+    }
+}
+
 /// Validates every event, handing each to `visit`; returns the array's view and its length.
-#[inline(always)]
-fn scan_events<'a>(
+#[cfg_attr(not(feature = "small"), inline(always))]
+fn scan_events<'a, V: FnMut(&Event<'a>) + ?Sized>(
     sc: &mut Scanner<'a>,
-    visit: &mut impl FnMut(&Event<'a>),
+    visit: &mut V,
 ) -> Result<(RawValue<'a>, usize), Error> {
     let at = Location::header("events");
     if sc.peek_value()? != b'[' {

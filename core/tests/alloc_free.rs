@@ -194,7 +194,10 @@ fn touch_header<const I: usize, const T: usize, const L: usize>(
         n += ids.iter().map(|s| s.len()).sum::<usize>();
     }
     if let Some(job) = h.job_metadata.present() {
-        n += job.duration_ms.present().map_or(0, |d| *d as usize);
+        n += job
+            .duration_ms
+            .present()
+            .map_or(0, |d| d.as_f64().unwrap_or(0.0) as usize);
         n += job.error.present().map_or(0, |e| e.len());
         n += job
             .export_config_ids

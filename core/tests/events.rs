@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_err, at, doc, ev, parse_err, to_value, SAMPLE};
+use common::{assert_err, at, doc, ev, f64_of, parse_err, to_value, SAMPLE};
 use lcsession_core::{
     Error, ErrorKind, Event, EventBody, EventType, Field, JsonType, NumberError, ParseOptions,
     Session, ValueKind,
@@ -459,7 +459,7 @@ fn stop_usage_fields_missing_null_present() {
     let u = e.stop().unwrap().usage;
     assert_eq!(
         (
-            u.duration_ms,
+            f64_of(u.duration_ms),
             u.total_input_tokens,
             u.total_output_tokens,
             u.turns
@@ -480,7 +480,7 @@ fn stop_usage_fields_missing_null_present() {
     let u = e.stop().unwrap().usage;
     assert_eq!(
         (
-            u.duration_ms,
+            f64_of(u.duration_ms),
             u.total_input_tokens,
             u.total_output_tokens,
             u.turns
@@ -491,7 +491,7 @@ fn stop_usage_fields_missing_null_present() {
     let usage = r#"{"turns":3,"duration_ms":12950.4,"cache_read_tokens":{"n":[1]},"total_output_tokens":365,"total_input_tokens":7480}"#;
     let e = one(&stop_event("null", usage));
     let u = e.stop().unwrap().usage;
-    assert_eq!(u.duration_ms, Field::Present(12950.4));
+    assert_eq!(f64_of(u.duration_ms), Field::Present(12950.4));
     assert_eq!(u.total_input_tokens, Field::Present(7480));
     assert_eq!(u.total_output_tokens, Field::Present(365));
     assert_eq!(u.turns, Field::Present(3));
@@ -515,7 +515,7 @@ fn stop_usage_fields_missing_null_present() {
         let e = one(&stop_event("null", &format!(r#"{{"{key}":7}}"#)));
         let u = e.stop().unwrap().usage;
         let got = [
-            u.duration_ms.map(|f| f as u64),
+            u.duration_ms.map(|f| f.as_u64().unwrap()),
             u.total_input_tokens,
             u.total_output_tokens,
             u.turns,
@@ -548,7 +548,7 @@ fn stop_usage_numbers() {
             &format!(r#"{{"duration_ms":{n},"total_input_tokens":{n}}}"#),
         ));
         let u = e.stop().unwrap().usage;
-        assert_eq!(u.duration_ms, *dur, "{n}");
+        assert_eq!(f64_of(u.duration_ms), *dur, "{n}");
         assert_eq!(u.total_input_tokens, *tokens, "{n}");
     }
     for (n, want) in [
@@ -558,7 +558,9 @@ fn stop_usage_numbers() {
         ("1e308", 1e308),
     ] {
         let e = one(&stop_event("null", &format!(r#"{{"duration_ms":{n}}}"#)));
-        assert_eq!(e.stop().unwrap().usage.duration_ms, Field::Present(want));
+        let got = e.stop().unwrap().usage.duration_ms;
+        assert_eq!(f64_of(got), Field::Present(want));
+        assert_eq!(got.present().unwrap().as_str(), n);
     }
 }
 
@@ -1249,7 +1251,7 @@ fn sample_events_agree_with_serde_json() {
             assert_eq!(s.is_error, w["is_error"].as_bool().unwrap());
             let u = &w["usage"];
             assert_eq!(
-                s.usage.duration_ms.present().copied(),
+                f64_of(s.usage.duration_ms).present().copied(),
                 u["duration_ms"].as_f64()
             );
             assert_eq!(
@@ -1297,7 +1299,7 @@ fn sample_events_agree_with_serde_json() {
     assert_eq!(e37.event_type(), EventType::ToolCall);
     let stop = session.events().nth(31).unwrap();
     assert_eq!(
-        stop.stop().unwrap().usage.duration_ms,
+        f64_of(stop.stop().unwrap().usage.duration_ms),
         Field::Present(12950.4)
     );
 }

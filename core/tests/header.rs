@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_err, at, at_last, hd, header_doc, hl, hs, parse_err, REFERENCE, SAMPLE};
+use common::{assert_err, at, at_last, hd, header_doc, hl, hs, num, parse_err, REFERENCE, SAMPLE};
 use lcsession_core::{ErrorKind, Location};
 use lcsession_core::{
     EventBody, EventType, Field, Header, JobMetadata, JsonType, ParseOptions, Session,
@@ -21,7 +21,7 @@ fn reference_header() -> Header {
         generated_title: Field::Present(hs("What were the main findings in Q3?...")),
         index_ids: Field::Present(hl(&["idx-abc123", "idx-def456"])),
         job_metadata: Field::Present(JobMetadata {
-            duration_ms: Field::Present(0.0),
+            duration_ms: Field::Present(num(0.0)),
             error: Field::Present(hs("error")),
             export_config_ids: Field::Present(hl(&["string"])),
             is_error: Field::Present(true),
@@ -99,7 +99,8 @@ fn sample_header() {
     );
     assert_eq!(h.shared_access, Field::Present(SharedAccess::ReadOnly));
     let job = h.job_metadata.present().unwrap();
-    assert_eq!(job.duration_ms, Field::Present(41872.6));
+    assert_eq!(job.duration_ms, Field::Present(num(41872.6)));
+    assert_eq!(job.duration_ms.present().unwrap().as_str(), "41872.6");
     assert_eq!(job.error, Field::Null);
     assert_eq!(
         job.export_config_ids,
@@ -208,7 +209,7 @@ fn each_job_metadata_field_missing_null_present() {
         ("turns", "3"),
     ];
     let full = JobMetadata {
-        duration_ms: Field::Present(41872.6),
+        duration_ms: Field::Present(num(41872.6)),
         error: Field::Present(hs("boom — \"x\"")),
         export_config_ids: Field::Present(hl(&["exp-1", "exp-2"])),
         is_error: Field::Present(true),
@@ -277,7 +278,7 @@ fn job_metadata_numbers() {
         )));
         assert_eq!(
             h.job_metadata.present().unwrap().duration_ms,
-            Field::Present(want)
+            Field::Present(num(want))
         );
     }
 }

@@ -19,7 +19,7 @@
 
 mod common;
 
-use common::{header_doc, REFERENCE, SAMPLE};
+use common::{header_doc, num, REFERENCE, SAMPLE};
 use lcsession_core::{ErrorKind, Field, Header, SharedAccess};
 
 type Small = Header<8, 16, 2>;
@@ -330,7 +330,7 @@ fn numbers_agree() {
         let want = fast(doc.as_bytes());
         let job = want.job_metadata.present().unwrap();
         assert_eq!(job.turns, Field::Present(turns));
-        assert_eq!(job.duration_ms, Field::Present(duration));
+        assert_eq!(job.duration_ms, Field::Present(num(duration)));
         assert_eq!(via_serde_json(doc.as_bytes()), want);
         assert_eq!(via_sjc(doc.as_bytes()), want);
     }
@@ -339,7 +339,7 @@ fn numbers_agree() {
         let want = fast(doc.as_bytes());
         assert_eq!(
             want.job_metadata.present().unwrap().duration_ms,
-            Field::Present(d.parse::<f64>().unwrap())
+            Field::Present(num(d.parse::<f64>().unwrap()))
         );
         assert_eq!(via_serde_json(doc.as_bytes()), want, "{d}");
         assert_eq!(via_sjc(doc.as_bytes()), want, "{d}");

@@ -1,6 +1,6 @@
 //! Events: the `lcs_events` cursor and the tagged `lcs_event` struct it fills.
 
-use lcsession_core::{Event, EventBody, EventType, Events, Field, Usage};
+use lcsession_core::{Event, EventBody, EventType, Events, Field, Number, Usage};
 
 use crate::header::lcs_presence;
 use crate::panic::{call, guard};
@@ -128,10 +128,14 @@ fn opt_u64(f: Field<u64>) -> lcs_opt_u64 {
     }
 }
 
-fn opt_f64(f: Field<f64>) -> lcs_opt_f64 {
+/// A number field as `f64` (the parse checked it is a finite `f64`).
+fn opt_f64(f: Field<Number<'_>>) -> lcs_opt_f64 {
     lcs_opt_f64 {
         presence: lcs_presence::of(&f),
-        value: f.into_present().unwrap_or(0.0),
+        value: f
+            .into_present()
+            .and_then(|n| n.as_f64().ok())
+            .unwrap_or(0.0),
     }
 }
 

@@ -267,8 +267,15 @@ pub unsafe extern "C" fn lcs_session_job_duration_ms(
     out_presence: *mut lcs_presence,
     out: *mut f64,
 ) -> lcs_result {
-    // SAFETY: forwarded contract.
-    unsafe { job_scalar(session, out_presence, out, |j| &j.duration_ms) }
+    call(|| {
+        // SAFETY: the caller's contract on `session`.
+        let h = unsafe { header(session) }?;
+        let missing = Field::Missing;
+        let value = job(h).map_or(&missing, |j| &j.duration_ms);
+        // The parse checked that the number is a finite `f64`, so the conversion succeeds.
+        // SAFETY: the caller's contract on the out-pointers.
+        unsafe { optional(value, out_presence, out, |n| n.as_f64().unwrap_or(0.0)) }
+    })
 }
 
 /// `job_metadata.is_error`: presence, and whether the run failed when present.

@@ -74,6 +74,16 @@ pub fn hs<const N: usize>(s: &str) -> lcsession_core::heapless::String<N> {
     lcsession_core::heapless::String::try_from(s).expect("fits")
 }
 
+/// A header number with the value `v`.
+pub fn num(v: f64) -> lcsession_core::NumberBuf {
+    lcsession_core::NumberBuf::from_f64(v).expect("finite")
+}
+
+/// The present `f64` of an event number field (`Missing`/`Null` kept).
+pub fn f64_of(f: lcsession_core::Field<lcsession_core::Number<'_>>) -> lcsession_core::Field<f64> {
+    f.map(|n| n.as_f64().expect("validated"))
+}
+
 /// A heapless list of heapless strings; panics when it does not fit.
 pub fn hl<const S: usize, const L: usize>(
     items: &[&str],

@@ -360,8 +360,10 @@ fn report(out: &mut Out) -> bool {
     let (_, stack_visit_flat) = measure(FLAT, one_pass);
     let mut slot = SmallSession::default();
     let (lean, stack_lean) = measure((SAMPLE, &mut slot), parse_into);
+    let (lean_flat, stack_lean_flat) = measure((FLAT, &mut slot), parse_into);
+    let (lean_deep, stack_lean_deep) = measure((DEEP, &mut slot), parse_into);
     let mut iter_stack = [0usize; 3];
-    let mut iter_ok = lean.is_ok();
+    let mut iter_ok = lean.is_ok() && lean_flat.is_ok() && lean_deep.is_ok();
     for (input, stack) in [SAMPLE, FLAT, DEEP].into_iter().zip(&mut iter_stack) {
         match SmallSession::parse(input) {
             Ok(session) => *stack = measure(&session, summarize).1,
@@ -406,6 +408,14 @@ fn report(out: &mut Out) -> bool {
     let _ = writeln!(
         out,
         "stack parse_into caller's session sample: {stack_lean}"
+    );
+    let _ = writeln!(
+        out,
+        "stack parse_into caller's session flat: {stack_lean_flat}"
+    );
+    let _ = writeln!(
+        out,
+        "stack parse_into caller's session deep: {stack_lean_deep}"
     );
     let _ = writeln!(
         out,

@@ -58,6 +58,15 @@ listed="$(sed -n 's/^Libs.private: //p' ffi/lcsession.pc.in)"
   fail "ffi/lcsession.pc.in lists '$listed' but rustc needs '$printed' (update the template and ffi/tests/examples.rs)"
 # `cargo rustc` rebuilt the library; build it again as the tests expect it.
 cargo build -q -p lcsession
+
+say "C benchmark smoke: bench.c on the sample dump, both walk APIs (the libraries must agree)"
+# shellcheck disable=SC2086 # the flags are a list
+cc -O1 -std=c11 -Wall -Wextra -Werror -I include examples/c/bench.c "$lib" -lcjson $listed \
+  -o "$work/bench" || fail "bench.c does not build"
+"$work/bench" --runs 1 --no-check examples/data/sample-session.json >/dev/null ||
+  fail "bench.c: the libraries walked the sample differently (lcs_value_walk)"
+"$work/bench" --runs 1 --no-check --iterator examples/data/sample-session.json >/dev/null ||
+  fail "bench.c: the libraries walked the sample differently (lcs_token_next)"
 native=($printed)
 
 # --- loopback servers for the fetch examples ---------------------------------------------

@@ -3,7 +3,7 @@
  * jsmn, in one run, and print a table. Run it through `bash examples/c/bench.sh`, which
  * builds everything (-O2, release liblcsession.a) and generates the dumps.
  *
- *   bench [--runs N] [--no-check] FILE...
+ *   bench [--runs N] [--no-check] [--iterator] FILE...
  *
  * Each library does the same job on the same bytes, timed from the buffer to the end of the
  * walk (allocation and freeing included): visit every event and every value in it except the
@@ -11,8 +11,8 @@
  * agree across libraries (they are printed), so all three did the same walk:
  * - lcsession: lcs_session_parse_visiting (full validation: UTF-8, escapes, numbers, the
  *   session schema; each typed lcs_event handed over as soon as it is validated), walking
- *   tool arguments and results with lcs_value_tokens; strings are zero-copy views (not
- *   unescaped). Shown too: lcs_session_parse followed by an lcs_events cursor, which decodes
+ *   tool arguments and results with lcs_value_walk (or the lcs_value_tokens iterator with
+ *   --iterator); strings are zero-copy views (not unescaped). Shown too: lcs_session_parse followed by an lcs_events cursor, which decodes
  *   every event a second time.
  * - cJSON: cJSON_ParseWithLength (builds a tree, unescapes every string, converts every
  *   number), then the tree; string bytes are strlen() of the decoded text.
@@ -71,28 +71,43 @@ static char *read_file(const char *path, size_t *len) {
 
 /* ---------------------------------------------------------------- lcsession */
 
-/* Every value inside v, in one pass over its bytes (a token stream, not nested iterators). */
+/* Counts one token of a walked value. */
+static void lcs_count_token(const lcs_token *tok, counts *c) {
+  switch (tok->kind) {
+    case LCS_TOKEN_STRING:
+      c->strings++;
+      c->string_bytes += tok->value.len - 2;
+      break;
+    case LCS_TOKEN_NUMBER:
+      c->numbers++;
+      break;
+    case LCS_TOKEN_NULL:
+    case LCS_TOKEN_BOOL:
+      c->others++;
+      break;
+    default:
+      break;
+  }
+}
+
+static bool lcs_token_visit(void *user, const lcs_token *tok) {
+  lcs_count_token(tok, (counts *)user);
+  return true;
+}
+
+/* Every value inside v, in one pass over its bytes: lcs_value_walk (one library call per
+ * value, a callback per token) by default, or the lcs_value_tokens iterator (a library call
+ * per token) when use_iterator is set; both read each byte once. */
+static int use_iterator = 0;
 static void lcs_walk(const lcs_value *v, counts *c) {
+  if (!use_iterator) {
+    lcs_value_walk(v, lcs_token_visit, c);
+    return;
+  }
   lcs_token_iter it;
   lcs_token tok;
   if (lcs_value_tokens(v, &it) != LCS_OK) return;
-  while (lcs_token_next(&it, &tok) == LCS_OK) {
-    switch (tok.kind) {
-      case LCS_TOKEN_STRING:
-        c->strings++;
-        c->string_bytes += tok.value.len - 2;
-        break;
-      case LCS_TOKEN_NUMBER:
-        c->numbers++;
-        break;
-      case LCS_TOKEN_NULL:
-      case LCS_TOKEN_BOOL:
-        c->others++;
-        break;
-      default:
-        break;
-    }
-  }
+  while (lcs_token_next(&it, &tok) == LCS_OK) lcs_count_token(&tok, c);
 }
 
 static void lcs_string(const lcs_jstr *s, counts *c) {
@@ -321,6 +336,10 @@ int main(int argc, char **argv) {
       check = 0;
       continue;
     }
+    if (strcmp(path, "--iterator") == 0) {
+      use_iterator = 1;
+      continue;
+    }
     buf = read_file(path, &len);
     if (buf == NULL) {
       fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
@@ -382,7 +401,7 @@ int main(int argc, char **argv) {
     free(buf);
   }
   if (files == 0) {
-    fprintf(stderr, "usage: bench [--runs N] [--no-check] FILE...\n");
+    fprintf(stderr, "usage: bench [--runs N] [--no-check] [--iterator] FILE...\n");
     return 2;
   }
   printf("best of %d runs each; parse + walk every event, in one process\n", runs);

@@ -84,8 +84,8 @@ pub use str::{
     lcs_jstr_iter, lcs_jstr_unescape, lcs_str,
 };
 pub use token::{
-    lcs_token, lcs_token_iter, lcs_token_kind, lcs_token_next, lcs_value_tokens,
-    LCS_TOKEN_MAX_DEPTH, LCS_TOKEN_STACK_BYTES,
+    lcs_token, lcs_token_iter, lcs_token_kind, lcs_token_next, lcs_token_visitor, lcs_value_tokens,
+    lcs_value_walk, LCS_TOKEN_MAX_DEPTH, LCS_TOKEN_STACK_BYTES,
 };
 pub use value::{
     lcs_value, lcs_value_as_bool, lcs_value_as_f64, lcs_value_as_i64, lcs_value_as_str,

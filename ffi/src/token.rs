@@ -6,7 +6,7 @@
 //! stream reads every byte once, whatever the depth, and keeps its state (position and an
 //! object/array bit per level) in a caller-held struct: no allocation, no recursion.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 
 use crate::panic::call;
 use crate::ptr::{self, Out};
@@ -339,6 +339,62 @@ pub unsafe extern "C" fn lcs_token_next(
     })
 }
 
+/// Called by `lcs_value_walk` with each token (valid during the call only; copy what you keep)
+/// and the caller's `user` pointer. Return true to go on, false to stop the walk.
+#[allow(non_camel_case_types)]
+pub type lcs_token_visitor =
+    Option<unsafe extern "C" fn(user: *mut c_void, token: *const lcs_token) -> bool>;
+
+/// Calls `visit(user, &token)` for every token of `v` in order: the same tokens, with the
+/// same depths and keys, as `lcs_value_tokens` + `lcs_token_next` would give, in one call.
+/// Cheaper than the iterator for walking whole values (no call into the library per token).
+///
+/// Returns `LCS_OK` after the last token or when `visit` returned false; `LCS_NULL_ARGUMENT`
+/// (`v` or `visit` NULL); `LCS_WRONG_KIND` for an empty view; `LCS_INVALID_ARGUMENT` when the
+/// view's text is not valid JSON (the tokens before the problem have been visited).
+///
+/// # Safety
+/// `v` is NULL or a view into a buffer that stays valid during the call; `visit` is NULL or
+/// a function that does not unwind (C++: `noexcept`, or catch inside); `user` is passed
+/// through untouched.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_value_walk(
+    v: *const lcs_value,
+    visit: lcs_token_visitor,
+    user: *mut c_void,
+) -> lcs_result {
+    call(|| {
+        // SAFETY: the caller's contract on `v`.
+        let text = unsafe { value_bytes(v) }?;
+        let visit = visit.ok_or(lcs_result::LCS_NULL_ARGUMENT)?;
+        if text.is_empty() {
+            return Err(lcs_result::LCS_WRONG_KIND);
+        }
+        let mut it = lcs_token_iter {
+            _data: text.as_ptr().cast(),
+            _len: text.len(),
+            _pos: 0,
+            _open: 0,
+            _done: 0,
+            _objects: [0; LCS_TOKEN_STACK_BYTES],
+        };
+        loop {
+            match it.step(text) {
+                Ok(token) => {
+                    let token = token.to_c(text);
+                    // SAFETY: `visit` is a non-unwinding C function (caller's contract);
+                    // `token` lives across the call.
+                    if !unsafe { visit(user, &token) } {
+                        return Ok(());
+                    }
+                }
+                Err(lcs_result::LCS_END) => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,5 +505,104 @@ mod tests {
             tokens(ok.as_bytes()).map(|t| t.len()),
             Ok(2 * LCS_TOKEN_MAX_DEPTH)
         );
+    }
+
+    /// What `lcs_value_walk` saw: (kind, depth, key, value) per token, and the result.
+    fn walked(
+        text: &[u8],
+        stop_after: usize,
+    ) -> (Vec<(lcs_token_kind, u32, String, String)>, lcs_result) {
+        struct Seen {
+            tokens: Vec<(lcs_token_kind, u32, String, String)>,
+            stop_after: usize,
+        }
+        unsafe extern "C" fn visit(user: *mut c_void, t: *const lcs_token) -> bool {
+            // SAFETY: `user` is the `Seen` below; `t` is valid during the call.
+            let (seen, t) = unsafe { (&mut *user.cast::<Seen>(), &*t) };
+            let view = |p: *const c_char, n: usize| {
+                // SAFETY: views into the walked text, alive for the whole test.
+                String::from_utf8_lossy(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), n) })
+                    .into_owned()
+            };
+            // Keys as `tokens` shows them: a trailing `*` when escaped.
+            let key = match (t.has_key, t.key.escaped) {
+                (false, _) => "-".into(),
+                (true, false) => view(t.key.data, t.key.len),
+                (true, true) => view(t.key.data, t.key.len) + "*",
+            };
+            seen.tokens
+                .push((t.kind, t.depth, key, view(t.value.data, t.value.len)));
+            seen.tokens.len() < seen.stop_after
+        }
+        let mut seen = Seen {
+            tokens: Vec::new(),
+            stop_after,
+        };
+        let v = lcs_value {
+            data: text.as_ptr().cast(),
+            len: text.len(),
+            kind: lcs_value_kind::of(text),
+        };
+        // SAFETY: `v` views `text`; `visit` does not unwind.
+        let r = unsafe { lcs_value_walk(&v, Some(visit), (&raw mut seen).cast()) };
+        (seen.tokens, r)
+    }
+
+    #[test]
+    fn walk_visits_the_tokens_of_the_stream() {
+        for text in [
+            &br#"{"a": [1, {"b\"": null}], "c": "x", "d": [], "e": {"f": true}}"#[..],
+            b"[[[]], {}, -1.5e3, \"s\"]",
+            b"-1.5",
+            b"\"only\"",
+        ] {
+            let streamed: Vec<_> = tokens(text)
+                .unwrap()
+                .into_iter()
+                .map(|(k, d, key, v)| (k, d, key.unwrap_or_else(|| "-".into()), v))
+                .collect();
+            let (seen, r) = walked(text, usize::MAX);
+            assert_eq!(r, lcs_result::LCS_OK);
+            assert_eq!(seen, streamed, "{}", String::from_utf8_lossy(text));
+        }
+        // Stopping early: exactly the tokens asked for, and OK.
+        let (seen, r) = walked(br#"[1, 2, 3, 4]"#, 3);
+        assert_eq!(r, lcs_result::LCS_OK);
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[2].3, "2");
+        // Garbage: the tokens before the problem, then INVALID_ARGUMENT.
+        let (seen, r) = walked(b"[1, 2, x]", usize::MAX);
+        assert_eq!(r, lcs_result::LCS_INVALID_ARGUMENT);
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn walk_rejects_null_and_empty() {
+        unsafe extern "C" fn never(_: *mut c_void, _: *const lcs_token) -> bool {
+            unreachable!()
+        }
+        let text = b"[1]";
+        let v = lcs_value {
+            data: text.as_ptr().cast(),
+            len: text.len(),
+            kind: lcs_value_kind::LCS_VALUE_ARRAY,
+        };
+        let empty = lcs_value { len: 0, ..v };
+        let null = core::ptr::null_mut();
+        // SAFETY: valid or NULL arguments; `never` is never called.
+        unsafe {
+            assert_eq!(
+                lcs_value_walk(core::ptr::null(), Some(never), null),
+                lcs_result::LCS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                lcs_value_walk(&v, None, null),
+                lcs_result::LCS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                lcs_value_walk(&empty, Some(never), null),
+                lcs_result::LCS_WRONG_KIND
+            );
+        }
     }
 }

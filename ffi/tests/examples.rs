@@ -288,6 +288,24 @@ int main() {
       if (t.kind == LCS_TOKEN_NUMBER && t.value.as_u64() != 1) return 1;
     }
   if (tokens != 9 || keys != 3) return 1;
+  // The same walk in one library call; stopping early; an exception comes back out.
+  int walked = 0, walked_keys = 0;
+  for (const lcs::event &e : s.events())
+    e.arguments().walk([&](const lcs::token &t) {
+      walked++;
+      if (t.key) walked_keys++;
+    });
+  if (walked != 9 || walked_keys != 3) return 1;
+  int first_two = 0;
+  for (const lcs::event &e : s.events())
+    e.arguments().walk([&](const lcs::token &) { return ++first_two < 2; });
+  if (first_two != 2) return 1;
+  try {
+    for (const lcs::event &e : s.events()) e.arguments().walk([](const lcs::token &) { throw 7; });
+    return 1;
+  } catch (int thrown) {
+    if (thrown != 7) return 1;
+  }
   // One-pass parse with a visitor; an exception from the visitor comes back out.
   std::size_t visited = 0;
   lcs::session v = lcs::session::parse_visiting(doc, sizeof doc - 1, [&](const lcs::event &e) {

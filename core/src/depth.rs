@@ -18,9 +18,12 @@ pub(crate) struct DepthStack {
 }
 
 impl DepthStack {
-    pub(crate) const fn new() -> Self {
+    /// An empty stack whose unused words hold `fill`: any value is correct, as
+    /// [`push`](Self::push) writes each word whole when it starts using it. A value the
+    /// compiler cannot see keeps a `memset` call out of small builds.
+    pub(crate) const fn with_fill(fill: u64) -> Self {
         DepthStack {
-            bits: [0; WORDS],
+            bits: [fill; WORDS],
             len: 0,
         }
     }
@@ -36,7 +39,10 @@ impl DepthStack {
         let bit = 1u64 << (self.len % 64);
         match self.bits.get_mut(word) {
             Some(w) => {
-                if is_object {
+                if self.len.is_multiple_of(64) {
+                    // The word's first level: its other bits are not in use yet.
+                    *w = u64::from(is_object);
+                } else if is_object {
                     *w |= bit;
                 } else {
                     *w &= !bit;
@@ -67,7 +73,7 @@ mod tests {
 
     #[test]
     fn push_pop_round_trip_to_the_ceiling() {
-        let mut s = DepthStack::new();
+        let mut s = DepthStack::with_fill(0);
         for i in 0..MAX_DEPTH {
             assert!(s.push(i % 3 == 0));
         }
@@ -78,5 +84,19 @@ mod tests {
         }
         assert_eq!(s.top(), None);
         assert_eq!(s.len(), 0);
+    }
+
+    #[test]
+    fn unused_words_do_not_matter() {
+        for fill in [0, u64::MAX, 0x5555_5555_5555_5555] {
+            let mut s = DepthStack::with_fill(fill);
+            for i in 0..MAX_DEPTH {
+                assert!(s.push(i % 5 == 1));
+            }
+            for i in (0..MAX_DEPTH).rev() {
+                assert_eq!(s.top(), Some(i % 5 == 1), "fill {fill:#x} level {i}");
+                s.pop();
+            }
+        }
     }
 }

@@ -223,10 +223,11 @@ pub(crate) fn decode_shared_access(sc: &mut Scanner<'_>) -> Result<SharedAccess,
     sc.skip_ws();
     let start = sc.offset();
     let s = read::string(sc, at)?;
-    let mut buf = [0u8; SHARED_ACCESS_CAPACITY];
-    s.decode_into(&mut buf)
+    // Decoded into a `heapless::String`, not a zeroed array: no `memset` on small targets.
+    let mut buf = String::<SHARED_ACCESS_CAPACITY>::new();
+    s.decode_to_heapless(&mut buf)
         .ok()
-        .and_then(SharedAccess::from_wire)
+        .and_then(|()| SharedAccess::from_wire(&buf))
         .ok_or(Error::new(
             ErrorKind::Capacity {
                 at,

@@ -666,7 +666,8 @@ impl<'a> Scanner<'a> {
         }
         self.skip_ws();
         let start = self.pos;
-        let mut stack = DepthStack::new();
+        // Seeded with a runtime value, not zeroed (see `DepthStack::with_fill`).
+        let mut stack = DepthStack::with_fill(start as u64);
         // A member key comes before the next value (one call site for both ways in).
         let mut key_next = false;
         'value: loop {

@@ -142,19 +142,20 @@ impl<'a> JsonStr<'a> {
         &self,
         out: &mut heapless::String<N>,
     ) -> Result<(), BufferTooSmall> {
-        let start = out.len();
+        // Checked up front, so that `out` never needs cutting back (no `truncate`, whose
+        // char-boundary check is a panic path).
+        let needed = out.len() + self.decoded_len();
+        if needed > N {
+            return Err(BufferTooSmall { needed });
+        }
         let mut utf8 = [0u8; 4];
         for seg in self.segments() {
             let piece = match seg {
                 Segment::Text(t) => t,
                 Segment::Char(c) => c.encode_utf8(&mut utf8),
             };
-            if out.push_str(piece).is_err() {
-                out.truncate(start);
-                return Err(BufferTooSmall {
-                    needed: start + self.decoded_len(),
-                });
-            }
+            // Cannot fail: `needed` fits.
+            let _ = out.push_str(piece);
         }
         Ok(())
     }

@@ -345,6 +345,13 @@ struct token {
   std::optional<json_string> key;
   /// Scalars: the value; BEGIN/END tokens: the bracket.
   lcs::value value;
+
+  /// The token a C lcs_token describes (its views are borrowed, not copied).
+  static token from_c(const lcs_token &t) {
+    return token{t.kind, t.depth,
+                 t.has_key ? std::optional<json_string>(json_string(t.key)) : std::nullopt,
+                 lcs::value(t.value)};
+  }
 };
 
 /// A single pass over every value inside a value: each byte is read once, whatever the
@@ -376,10 +383,7 @@ class token_range {
         return;
       }
       detail::check(r);
-      current_.kind = t.kind;
-      current_.depth = t.depth;
-      current_.key = t.has_key ? std::optional<json_string>(json_string(t.key)) : std::nullopt;
-      current_.value = lcs::value(t.value);
+      current_ = token::from_c(t);
     }
     lcs_token_iter it_;
     token current_{};
@@ -408,11 +412,7 @@ void value::walk(F &&visit) const {
   } st{&visit, nullptr};
   lcs_token_visitor trampoline = [](void *user, const lcs_token *t) -> bool {
     state *st = static_cast<state *>(user);
-    token tok;
-    tok.kind = t->kind;
-    tok.depth = t->depth;
-    tok.key = t->has_key ? std::optional<json_string>(json_string(t->key)) : std::nullopt;
-    tok.value = lcs::value(t->value);
+    const token tok = token::from_c(*t);
     try {
       if constexpr (std::is_void_v<decltype((*st->visit)(tok))>) {
         (*st->visit)(tok);

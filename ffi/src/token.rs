@@ -89,6 +89,18 @@ pub struct lcs_token_iter {
 }
 
 impl lcs_token_iter {
+    /// A stream at the start of `text`.
+    fn over(text: &[u8]) -> lcs_token_iter {
+        lcs_token_iter {
+            _data: text.as_ptr().cast(),
+            _len: text.len(),
+            _pos: 0,
+            _open: 0,
+            _done: 0,
+            _objects: [0; LCS_TOKEN_STACK_BYTES],
+        }
+    }
+
     fn is_object(&self, level: u32) -> bool {
         let i = level as usize;
         self._objects
@@ -297,16 +309,7 @@ pub unsafe extern "C" fn lcs_value_tokens(
             return Err(lcs_result::LCS_WRONG_KIND);
         }
         // SAFETY: `out_iter` is writable (caller's contract).
-        unsafe {
-            out.write(lcs_token_iter {
-                _data: text.as_ptr().cast(),
-                _len: text.len(),
-                _pos: 0,
-                _open: 0,
-                _done: 0,
-                _objects: [0; LCS_TOKEN_STACK_BYTES],
-            })
-        };
+        unsafe { out.write(lcs_token_iter::over(text)) };
         Ok(())
     })
 }
@@ -370,14 +373,7 @@ pub unsafe extern "C" fn lcs_value_walk(
         if text.is_empty() {
             return Err(lcs_result::LCS_WRONG_KIND);
         }
-        let mut it = lcs_token_iter {
-            _data: text.as_ptr().cast(),
-            _len: text.len(),
-            _pos: 0,
-            _open: 0,
-            _done: 0,
-            _objects: [0; LCS_TOKEN_STACK_BYTES],
-        };
+        let mut it = lcs_token_iter::over(text);
         loop {
             match it.step(text) {
                 Ok(token) => {
@@ -401,42 +397,33 @@ mod tests {
 
     type Flat = Vec<(lcs_token_kind, u32, Option<String>, String)>;
 
-    fn tokens(text: &[u8]) -> Result<Flat, lcs_result> {
-        let mut it = lcs_token_iter {
-            _data: text.as_ptr().cast(),
-            _len: text.len(),
-            _pos: 0,
-            _open: 0,
-            _done: 0,
-            _objects: [0; LCS_TOKEN_STACK_BYTES],
+    /// A C token as (kind, depth, key, value) text; an escaped key gets a trailing `*`.
+    ///
+    /// # Safety
+    /// The token's views point into memory alive for the call.
+    unsafe fn flat(t: &lcs_token) -> (lcs_token_kind, u32, Option<String>, String) {
+        let view = |p: *const c_char, n: usize| {
+            // SAFETY: the caller's contract.
+            String::from_utf8_lossy(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), n) })
+                .into_owned()
         };
+        let key = t.has_key.then(|| {
+            let mut k = view(t.key.data, t.key.len);
+            if t.key.escaped {
+                k.push('*');
+            }
+            k
+        });
+        (t.kind, t.depth, key, view(t.value.data, t.value.len))
+    }
+
+    fn tokens(text: &[u8]) -> Result<Flat, lcs_result> {
+        let mut it = lcs_token_iter::over(text);
         let mut out = Vec::new();
         loop {
             match it.step(text) {
-                Ok(t) => {
-                    let t = t.to_c(text);
-                    let view = |p: *const c_char, n: usize| {
-                        // SAFETY: the views point into `text`, alive for the whole test.
-                        String::from_utf8_lossy(unsafe {
-                            core::slice::from_raw_parts(p.cast::<u8>(), n)
-                        })
-                        .into_owned()
-                    };
-                    // The escape flag is shown as a trailing `*` on the key.
-                    let key = |k: lcs_jstr| {
-                        let mut s = view(k.data, k.len);
-                        if k.escaped {
-                            s.push('*');
-                        }
-                        s
-                    };
-                    out.push((
-                        t.kind,
-                        t.depth,
-                        t.has_key.then(|| key(t.key)),
-                        view(t.value.data, t.value.len),
-                    ));
-                }
+                // SAFETY: the views point into `text`, alive for the whole test.
+                Ok(t) => out.push(unsafe { flat(&t.to_c(text)) }),
                 Err(lcs_result::LCS_END) => return Ok(out),
                 Err(e) => return Err(e),
             }
@@ -508,30 +495,16 @@ mod tests {
     }
 
     /// What `lcs_value_walk` saw: (kind, depth, key, value) per token, and the result.
-    fn walked(
-        text: &[u8],
-        stop_after: usize,
-    ) -> (Vec<(lcs_token_kind, u32, String, String)>, lcs_result) {
+    fn walked(text: &[u8], stop_after: usize) -> (Flat, lcs_result) {
         struct Seen {
-            tokens: Vec<(lcs_token_kind, u32, String, String)>,
+            tokens: Flat,
             stop_after: usize,
         }
         unsafe extern "C" fn visit(user: *mut c_void, t: *const lcs_token) -> bool {
-            // SAFETY: `user` is the `Seen` below; `t` is valid during the call.
-            let (seen, t) = unsafe { (&mut *user.cast::<Seen>(), &*t) };
-            let view = |p: *const c_char, n: usize| {
-                // SAFETY: views into the walked text, alive for the whole test.
-                String::from_utf8_lossy(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), n) })
-                    .into_owned()
-            };
-            // Keys as `tokens` shows them: a trailing `*` when escaped.
-            let key = match (t.has_key, t.key.escaped) {
-                (false, _) => "-".into(),
-                (true, false) => view(t.key.data, t.key.len),
-                (true, true) => view(t.key.data, t.key.len) + "*",
-            };
-            seen.tokens
-                .push((t.kind, t.depth, key, view(t.value.data, t.value.len)));
+            // SAFETY: `user` is the `Seen` below.
+            let seen = unsafe { &mut *user.cast::<Seen>() };
+            // SAFETY: `t` and its views (into the walked text) are valid during the call.
+            seen.tokens.push(unsafe { flat(&*t) });
             seen.tokens.len() < seen.stop_after
         }
         let mut seen = Seen {
@@ -556,11 +529,7 @@ mod tests {
             b"-1.5",
             b"\"only\"",
         ] {
-            let streamed: Vec<_> = tokens(text)
-                .unwrap()
-                .into_iter()
-                .map(|(k, d, key, v)| (k, d, key.unwrap_or_else(|| "-".into()), v))
-                .collect();
+            let streamed = tokens(text).unwrap();
             let (seen, r) = walked(text, usize::MAX);
             assert_eq!(r, lcs_result::LCS_OK);
             assert_eq!(seen, streamed, "{}", String::from_utf8_lossy(text));

@@ -195,7 +195,11 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     ) -> Result<Self, Error> {
         match utf8(input) {
             Ok(text) => Self::parse_str_visiting(text, options, &mut visit),
-            Err(_) => Self::parse_with(input, options),
+            Err(e) => Err(utf8_error::<ID, TEXT, LIST>(
+                input,
+                e.valid_up_to(),
+                options,
+            )),
         }
     }
 

@@ -321,15 +321,10 @@ impl<'a> Scanner<'a> {
         self.string()
     }
 
-    /// A member key (checking its opening quote) and its `:`. Validating scanners only.
+    /// A member key (checking its opening quote) and its `:`.
     #[cfg_attr(not(feature = "small"), inline(always))]
     fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
         match self.bytes().get(self.pos) {
-            Some(b'"') if FAST_PATHS => {
-                let key = self.string_validating()?;
-                self.expect(b':', "`:`")?;
-                Ok(key)
-            }
             Some(b'"') => self.key(),
             Some(&b) => Err(self.unexpected(b, "a string key")),
             None => Err(self.error(ErrorKind::UnexpectedEnd)),
@@ -361,6 +356,17 @@ impl<'a> Scanner<'a> {
     pub(crate) fn string_any(&mut self) -> Result<JsonStr<'a>, Error> {
         if FAST_PATHS {
             self.string()
+        } else {
+            self.string_outlined()
+        }
+    }
+
+    /// [`string_validating`](Self::string_validating) for the validating value skipper, or
+    /// with the `small` feature the one shared out-of-line copy.
+    #[inline(always)]
+    fn string_checked(&mut self) -> Result<JsonStr<'a>, Error> {
+        if FAST_PATHS {
+            self.string_validating()
         } else {
             self.string_outlined()
         }
@@ -575,8 +581,7 @@ impl<'a> Scanner<'a> {
     #[cfg_attr(not(feature = "small"), inline(always))]
     fn value_head(&mut self) -> Result<Option<bool>, Error> {
         match self.peek()? {
-            b'"' if FAST_PATHS => self.string_validating().map(|_| None),
-            b'"' => self.string_any().map(|_| None),
+            b'"' => self.string_checked().map(|_| None),
             b'{' => {
                 self.pos += 1;
                 Ok(Some(true))

@@ -1,5 +1,6 @@
 //! Errors: a kind, the byte offset where it was found, and line:column on request.
 
+use core::cell::Cell;
 use core::fmt;
 
 /// Where in the session a schema error was found: an optional event index and a field path.
@@ -186,6 +187,37 @@ impl Error {
                 | ErrorKind::TrailingBytes
                 | ErrorKind::DepthLimit { .. }
         )
+    }
+}
+
+/// Inside the decoder, a failed step returns this marker and the error itself waits in an
+/// [`ErrorSlot`]: `?` then moves one byte instead of a whole [`Error`] through every frame
+/// (on a Cortex-M that copying was about a tenth of the parser's code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Failed;
+
+/// Where a decoding step records its error before returning [`Failed`]. Read once, where the
+/// decoder hands a `Result<_, Error>` to its caller.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorSlot(Cell<Error>);
+
+impl ErrorSlot {
+    /// A slot holding a placeholder (read only after a [`fail`](Self::fail)).
+    pub(crate) const fn new() -> Self {
+        ErrorSlot(Cell::new(Error::new(ErrorKind::UnexpectedEnd, 0)))
+    }
+
+    /// Records an error of `kind` at absolute byte `offset`.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn fail(&self, kind: ErrorKind, offset: usize) -> Failed {
+        self.0.set(Error::new(kind, offset));
+        Failed
+    }
+
+    /// The recorded error.
+    pub(crate) fn get(&self) -> Error {
+        self.0.get()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Events: the eight tagged types, unknown types and untyped objects, decoded zero-copy.
 
-use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::error::{ErrorKind, ErrorSlot, Failed, JsonType, Location};
 use crate::field::Field;
 use crate::number::{parse_u64, Number};
 use crate::read;
@@ -461,27 +461,22 @@ struct Slots<'a> {
     spans: [(usize, usize); KEYS.len()],
     index: usize,
     raw: RawValue<'a>,
+    /// The error of the check that returned [`Failed`].
+    err: ErrorSlot,
 }
 
 /// Decodes the event object at the scanner. `depth` counts the containers around it.
 ///
-/// Returns the event as an `Option` (the error, if any, goes to `error`) so that the event is
-/// built straight into the caller's `Option` — what [`Iterator::next`] returns — rather than
-/// copied out of a `Result`.
+/// Returns the event as an `Option` (the error, if any, is left in the scanner) so that the
+/// event is built straight into the caller's `Option` — what [`Iterator::next`] returns —
+/// rather than copied out of a `Result`.
 #[inline(never)]
 pub(crate) fn decode_event<'a>(
     sc: &mut Scanner<'a>,
     index: usize,
     depth: u16,
-    error: &mut Option<Error>,
 ) -> Option<Event<'a>> {
-    match decode_event_inner(sc, index, depth) {
-        Ok(event) => Some(event),
-        Err(e) => {
-            *error = Some(e);
-            None
-        }
-    }
+    decode_event_inner(sc, index, depth).ok()
 }
 
 #[cfg_attr(not(feature = "small"), inline(always))]
@@ -489,7 +484,7 @@ fn decode_event_inner<'a>(
     sc: &mut Scanner<'a>,
     index: usize,
     depth: u16,
-) -> Result<Event<'a>, Error> {
+) -> Result<Event<'a>, Failed> {
     if sc.peek_value()? != b'{' {
         return Err(sc.error(ErrorKind::WrongType {
             at: Location::event(index, ""),
@@ -513,6 +508,7 @@ fn decode_event_inner<'a>(
         spans: [(0, 0); KEYS.len()],
         index,
         raw: RawValue::new("", 0),
+        err: ErrorSlot::new(),
     };
     let mut first = true;
     loop {
@@ -576,7 +572,10 @@ fn decode_event_inner<'a>(
         }
     }
     slots.raw = RawValue::new(sc.slice(start, sc.pos), slots.base + start);
-    slots.to_event()
+    slots.to_event().map_err(|Failed| {
+        let e = slots.err.get();
+        sc.fail(e.kind(), e.offset())
+    })
 }
 
 impl<'a> Slots<'a> {
@@ -606,19 +605,27 @@ impl<'a> Slots<'a> {
         Location::event(self.index, KEYS.get(k).copied().unwrap_or(""))
     }
 
-    fn missing(&self, k: usize) -> Error {
-        Error::new(
-            ErrorKind::MissingField(self.at(k)),
-            self.raw.offset() + self.raw.as_raw_str().len().saturating_sub(1),
-        )
+    /// Records a missing-field error (pointing at the event's closing `}`).
+    fn missing(&self, k: usize) -> Failed {
+        self.fail(ErrorKind::MissingField(self.at(k)), self.end())
     }
 
-    fn wrong(&self, at: Location, value: RawValue<'_>, expected: JsonType) -> Error {
-        Error::new(ErrorKind::WrongType { at, expected }, value.offset())
+    /// Offset of the event's closing `}`.
+    fn end(&self) -> usize {
+        self.raw.offset() + self.raw.as_raw_str().len().saturating_sub(1)
+    }
+
+    /// Records an error of `kind` at absolute byte `offset`.
+    fn fail(&self, kind: ErrorKind, offset: usize) -> Failed {
+        self.err.fail(kind, offset)
+    }
+
+    fn wrong(&self, at: Location, value: RawValue<'_>, expected: JsonType) -> Failed {
+        self.fail(ErrorKind::WrongType { at, expected }, value.offset())
     }
 
     #[inline]
-    fn string(&self, k: usize) -> Result<JsonStr<'a>, Error> {
+    fn string(&self, k: usize) -> Result<JsonStr<'a>, Failed> {
         let bit = 1u16 << k;
         match self.spans.get(k) {
             Some(&(from, to)) if self.strings & bit != 0 => Ok(JsonStr::new(
@@ -630,7 +637,7 @@ impl<'a> Slots<'a> {
     }
 
     #[cold]
-    fn not_a_string(&self, k: usize) -> Error {
+    fn not_a_string(&self, k: usize) -> Failed {
         match self.get(k) {
             Some(slot) => self.wrong(self.at(k), slot.raw(), JsonType::String),
             None => self.missing(k),
@@ -638,12 +645,12 @@ impl<'a> Slots<'a> {
     }
 
     #[inline]
-    fn value(&self, k: usize) -> Result<RawValue<'a>, Error> {
+    fn value(&self, k: usize) -> Result<RawValue<'a>, Failed> {
         self.get(k).map(|s| s.raw()).ok_or_else(|| self.missing(k))
     }
 
     #[inline]
-    fn object(&self, k: usize) -> Result<RawValue<'a>, Error> {
+    fn object(&self, k: usize) -> Result<RawValue<'a>, Failed> {
         let v = self.value(k)?;
         if v.kind() == ValueKind::Object {
             Ok(v)
@@ -653,7 +660,7 @@ impl<'a> Slots<'a> {
     }
 
     #[inline]
-    fn to_event(&self) -> Result<Event<'a>, Error> {
+    fn to_event(&self) -> Result<Event<'a>, Failed> {
         let (ty, inferred) = match self.tag {
             Some(tag) => (tag, false),
             None => self.slow_type()?,
@@ -679,7 +686,7 @@ impl<'a> Slots<'a> {
     /// The type when it was not a verbatim known tag: an escaped or unknown tag, a wrong
     /// type, or inferred from the fields (`Unknown`/`Untyped` for the event objects as is).
     #[inline(never)]
-    fn slow_type(&self) -> Result<(EventType, bool), Error> {
+    fn slow_type(&self) -> Result<(EventType, bool), Failed> {
         Ok(match self.get(TYPE) {
             Some(Slot::Str(tag, _)) => match EventType::from_tag(tag) {
                 Some(t) => (t, false),
@@ -723,7 +730,7 @@ impl<'a> Slots<'a> {
     }
 
     #[inline(never)]
-    fn body(&self, ty: EventType) -> Result<EventBody<'a>, Error> {
+    fn body(&self, ty: EventType) -> Result<EventBody<'a>, Failed> {
         Ok(match ty {
             EventType::ThinkingDelta
             | EventType::TextDelta
@@ -749,7 +756,7 @@ impl<'a> Slots<'a> {
         })
     }
 
-    fn image_attachment(&self) -> Result<Field<ImageAttachment<'a>>, Error> {
+    fn image_attachment(&self) -> Result<Field<ImageAttachment<'a>>, Failed> {
         let Some(slot) = self.get(IMAGE) else {
             return Ok(Field::Missing);
         };
@@ -773,7 +780,7 @@ impl<'a> Slots<'a> {
                 continue;
             };
             if target.is_some() {
-                return Err(Error::new(ErrorKind::DuplicateField(at), value.offset()));
+                return Err(self.fail(ErrorKind::DuplicateField(at), value.offset()));
             }
             *target = Some(
                 value
@@ -783,12 +790,13 @@ impl<'a> Slots<'a> {
         }
         let end = v.offset() + v.as_raw_str().len().saturating_sub(1);
         Ok(Field::Present(ImageAttachment {
-            attachment_name: name.ok_or(Error::new(ErrorKind::MissingField(name_at), end))?,
-            source_id: source.ok_or(Error::new(ErrorKind::MissingField(source_at), end))?,
+            attachment_name: name
+                .ok_or_else(|| self.fail(ErrorKind::MissingField(name_at), end))?,
+            source_id: source.ok_or_else(|| self.fail(ErrorKind::MissingField(source_at), end))?,
         }))
     }
 
-    fn stop(&self) -> Result<Stop<'a>, Error> {
+    fn stop(&self) -> Result<Stop<'a>, Failed> {
         let error = match self.get(ERROR) {
             None => return Err(self.missing(ERROR)),
             Some(Slot::Str(s, _)) => Some(s),
@@ -825,7 +833,7 @@ impl<'a> Slots<'a> {
         })
     }
 
-    fn usage(&self, raw: RawValue<'a>) -> Result<Usage<'a>, Error> {
+    fn usage(&self, raw: RawValue<'a>) -> Result<Usage<'a>, Failed> {
         const FIELDS: [&str; 4] = [
             "usage.duration_ms",
             "usage.total_input_tokens",
@@ -852,7 +860,7 @@ impl<'a> Slots<'a> {
             };
             let at = Location::event(self.index, FIELDS.get(i).copied().unwrap_or("usage"));
             if seen & (1 << i) != 0 {
-                return Err(Error::new(ErrorKind::DuplicateField(at), value.offset()));
+                return Err(self.fail(ErrorKind::DuplicateField(at), value.offset()));
             }
             seen |= 1 << i;
             if value.is_null() {
@@ -868,10 +876,12 @@ impl<'a> Slots<'a> {
                 return Err(self.wrong(at, value, want));
             };
             if i == 0 {
-                usage.duration_ms = Field::Present(read::finite(text, at, value.offset())?);
+                let n = read::finite(text, at).map_err(|kind| self.fail(kind, value.offset()))?;
+                usage.duration_ms = Field::Present(n);
             } else {
                 let n = Field::Present(
-                    parse_u64(text).map_err(|e| read::number_error(e, at, want, value.offset()))?,
+                    parse_u64(text)
+                        .map_err(|e| self.fail(read::number_error(e, at, want), value.offset()))?,
                 );
                 match i {
                     1 => usage.total_input_tokens = n,

@@ -7,7 +7,7 @@ use heapless::{String, Vec};
 use serde::de::{Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, Location};
+use crate::error::{ErrorKind, Failed, Location};
 use crate::field::Field;
 use crate::number::{NumberBuf, NUMBER_CAPACITY};
 use crate::read;
@@ -166,7 +166,7 @@ const JOB_PATHS: [&str; 7] = [
 impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT, LIST> {
     /// Decodes the object at the scanner into `self`, in place (nesting `depth` = containers
     /// around it).
-    pub(crate) fn decode_into(&mut self, sc: &mut Scanner<'_>, depth: u16) -> Result<(), Error> {
+    pub(crate) fn decode_into(&mut self, sc: &mut Scanner<'_>, depth: u16) -> Result<(), Failed> {
         let at = Location::header("job_metadata");
         if sc.peek_value()? != b'{' {
             return Err(sc.error(ErrorKind::WrongType {
@@ -189,13 +189,16 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
                 0 => {
                     job.duration_ms = read::nullable(sc, |sc| {
                         let start = sc.offset();
-                        NumberBuf::from_number(read::number(sc, at)?).ok_or(Error::new(
-                            ErrorKind::Capacity {
-                                at,
-                                capacity: NUMBER_CAPACITY,
-                            },
-                            start,
-                        ))
+                        let number = read::number(sc, at)?;
+                        NumberBuf::from_number(number).ok_or_else(|| {
+                            sc.fail(
+                                ErrorKind::Capacity {
+                                    at,
+                                    capacity: NUMBER_CAPACITY,
+                                },
+                                start,
+                            )
+                        })
                     })?
                 }
                 1 => read::nullable_into(sc, &mut job.error, |sc, out| {
@@ -218,7 +221,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> JobMetadata<ID, TEXT
 }
 
 /// Decodes a `shared_access` string.
-pub(crate) fn decode_shared_access(sc: &mut Scanner<'_>) -> Result<SharedAccess, Error> {
+pub(crate) fn decode_shared_access(sc: &mut Scanner<'_>) -> Result<SharedAccess, Failed> {
     let at = Location::header("shared_access");
     sc.skip_ws();
     let start = sc.offset();
@@ -228,11 +231,13 @@ pub(crate) fn decode_shared_access(sc: &mut Scanner<'_>) -> Result<SharedAccess,
     s.decode_to_heapless(&mut buf)
         .ok()
         .and_then(|()| SharedAccess::from_wire(&buf))
-        .ok_or(Error::new(
-            ErrorKind::Capacity {
-                at,
-                capacity: SHARED_ACCESS_CAPACITY,
-            },
-            start,
-        ))
+        .ok_or_else(|| {
+            sc.fail(
+                ErrorKind::Capacity {
+                    at,
+                    capacity: SHARED_ACCESS_CAPACITY,
+                },
+                start,
+            )
+        })
 }

@@ -1,22 +1,22 @@
 //! Typed readers on top of the scanner: one value of a known schema type, with errors that
 //! name the field. Shared by the header and event decoders.
 
-use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::error::{ErrorKind, Failed, JsonType, Location};
 use crate::field::Field;
 use crate::number::{f64_overflows, parse_u64, Number, NumberError};
 use crate::scan::Scanner;
 use crate::str::JsonStr;
 
 /// A wrong-type error at the current position.
-fn wrong_type(sc: &Scanner<'_>, at: Location, expected: JsonType) -> Error {
+fn wrong_type(sc: &Scanner<'_>, at: Location, expected: JsonType) -> Failed {
     sc.error(ErrorKind::WrongType { at, expected })
 }
 
 /// Reads `null` as [`Field::Null`], anything else through `read`.
 pub(crate) fn nullable<'a, T>(
     sc: &mut Scanner<'a>,
-    read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Error>,
-) -> Result<Field<T>, Error> {
+    read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Failed>,
+) -> Result<Field<T>, Failed> {
     if sc.peek_value()? == b'n' {
         sc.skip_value(0)?;
         Ok(Field::Null)
@@ -26,7 +26,7 @@ pub(crate) fn nullable<'a, T>(
 }
 
 /// Reads a string, borrowed.
-pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'a>, Error> {
+pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'a>, Failed> {
     if sc.peek_value()? == b'"' {
         sc.string_outlined()
     } else {
@@ -39,8 +39,8 @@ pub(crate) fn string<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<JsonStr<'
 pub(crate) fn nullable_into<'a, T: Default>(
     sc: &mut Scanner<'a>,
     slot: &mut Field<T>,
-    fill: impl FnOnce(&mut Scanner<'a>, &mut T) -> Result<(), Error>,
-) -> Result<(), Error> {
+    fill: impl FnOnce(&mut Scanner<'a>, &mut T) -> Result<(), Failed>,
+) -> Result<(), Failed> {
     if sc.peek_value()? == b'n' {
         sc.skip_value(0)?;
         *slot = Field::Null;
@@ -58,12 +58,12 @@ pub(crate) fn heapless_string<const N: usize>(
     sc: &mut Scanner<'_>,
     at: Location,
     out: &mut heapless::String<N>,
-) -> Result<(), Error> {
+) -> Result<(), Failed> {
     let start = sc.offset();
     let s = string(sc, at)?;
     out.clear();
     s.decode_to_heapless(out)
-        .map_err(|_| Error::new(ErrorKind::Capacity { at, capacity: N }, start))
+        .map_err(|_| sc.fail(ErrorKind::Capacity { at, capacity: N }, start))
 }
 
 /// Reads an array of strings into `out` (cleared first), a fixed-capacity list of
@@ -75,7 +75,7 @@ pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
     list: Location,
     item: Location,
     out: &mut heapless::Vec<heapless::String<S>, L>,
-) -> Result<(), Error> {
+) -> Result<(), Failed> {
     if sc.peek_value()? != b'[' {
         return Err(wrong_type(sc, list, JsonType::StringArray));
     }
@@ -88,7 +88,7 @@ pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
             return Err(wrong_type(sc, list, JsonType::StringArray));
         }
         if out.push(heapless::String::new()).is_err() {
-            return Err(Error::new(
+            return Err(sc.fail(
                 ErrorKind::Capacity {
                     at: list,
                     capacity: L,
@@ -104,50 +104,50 @@ pub(crate) fn heapless_string_list<const S: usize, const L: usize>(
 }
 
 /// Reads a boolean.
-pub(crate) fn boolean(sc: &mut Scanner<'_>, at: Location) -> Result<bool, Error> {
+pub(crate) fn boolean(sc: &mut Scanner<'_>, at: Location) -> Result<bool, Failed> {
     match sc.peek_value()? {
         b't' | b'f' => Ok(sc.skip_value(0)?.as_bool() == Some(true)),
         _ => Err(wrong_type(sc, at, JsonType::Bool)),
     }
 }
 
-fn number_text<'a>(sc: &mut Scanner<'a>, at: Location, want: JsonType) -> Result<&'a str, Error> {
+fn number_text<'a>(sc: &mut Scanner<'a>, at: Location, want: JsonType) -> Result<&'a str, Failed> {
     match sc.peek_value()? {
         b'-' | b'0'..=b'9' => sc.number(),
         _ => Err(wrong_type(sc, at, want)),
     }
 }
 
-/// Maps a number conversion failure at byte `offset` to a schema error.
-pub(crate) fn number_error(e: NumberError, at: Location, want: JsonType, offset: usize) -> Error {
-    let kind = match e {
+/// Maps a number conversion failure to a schema error.
+pub(crate) fn number_error(e: NumberError, at: Location, want: JsonType) -> ErrorKind {
+    match e {
         NumberError::OutOfRange => ErrorKind::NumberOutOfRange(at),
         NumberError::NotAnInteger | NumberError::NotANumber => {
             ErrorKind::WrongType { at, expected: want }
         }
-    };
-    Error::new(kind, offset)
+    }
 }
 
 /// Reads a non-negative integer.
-pub(crate) fn unsigned(sc: &mut Scanner<'_>, at: Location) -> Result<u64, Error> {
+pub(crate) fn unsigned(sc: &mut Scanner<'_>, at: Location) -> Result<u64, Failed> {
     sc.skip_ws();
     let start = sc.offset();
     let text = number_text(sc, at, JsonType::Integer)?;
-    parse_u64(text).map_err(|e| number_error(e, at, JsonType::Integer, start))
+    parse_u64(text).map_err(|e| sc.fail(number_error(e, at, JsonType::Integer), start))
 }
 
 /// Reads a number that must be a finite `f64`, unconverted.
-pub(crate) fn number<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<Number<'a>, Error> {
+pub(crate) fn number<'a>(sc: &mut Scanner<'a>, at: Location) -> Result<Number<'a>, Failed> {
     sc.skip_ws();
     let start = sc.offset();
-    finite(number_text(sc, at, JsonType::Number)?, at, start)
+    let text = number_text(sc, at, JsonType::Number)?;
+    finite(text, at).map_err(|kind| sc.fail(kind, start))
 }
 
-/// Checks that validated number text at byte `offset` is a finite `f64`.
-pub(crate) fn finite(text: &str, at: Location, offset: usize) -> Result<Number<'_>, Error> {
+/// Checks that validated number text is a finite `f64`.
+pub(crate) fn finite(text: &str, at: Location) -> Result<Number<'_>, ErrorKind> {
     if f64_overflows(text) {
-        Err(Error::new(ErrorKind::NumberOutOfRange(at), offset))
+        Err(ErrorKind::NumberOutOfRange(at))
     } else {
         Ok(Number::new(text))
     }
@@ -160,7 +160,7 @@ pub(crate) fn mark_seen(
     bit: u32,
     sc: &Scanner<'_>,
     at: Location,
-) -> Result<(), Error> {
+) -> Result<(), Failed> {
     let mask = 1u32 << bit;
     if *seen & mask != 0 {
         return Err(sc.error(ErrorKind::DuplicateField(at)));

@@ -5,7 +5,7 @@
 //! skipped), which is what a later streaming decoder resumes from.
 
 use crate::depth::{DepthStack, MAX_DEPTH};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, ErrorSlot, Failed};
 use crate::escape::decode_escape;
 use crate::str::JsonStr;
 use crate::value::RawValue;
@@ -104,6 +104,8 @@ pub(crate) struct Scanner<'a> {
     max_depth: u16,
     /// Input already validated: skip checks that cannot fail.
     trusted: bool,
+    /// The error of the last step that returned [`Failed`].
+    err: ErrorSlot,
 }
 
 impl<'a> Scanner<'a> {
@@ -115,6 +117,7 @@ impl<'a> Scanner<'a> {
             base,
             max_depth: max_depth.min(MAX_DEPTH),
             trusted: false,
+            err: ErrorSlot::new(),
         }
     }
 
@@ -173,16 +176,27 @@ impl<'a> Scanner<'a> {
         self.text.get(a..b).unwrap_or_default()
     }
 
-    /// An error of `kind` at the current position.
+    /// Records an error of `kind` at the current position.
     #[cold]
-    pub(crate) fn error(&self, kind: ErrorKind) -> Error {
-        Error::new(kind, self.base + self.pos)
+    pub(crate) fn error(&self, kind: ErrorKind) -> Failed {
+        self.err.fail(kind, self.base + self.pos)
     }
 
-    /// An error of `kind` at relative position `pos`.
+    /// Records an error of `kind` at relative position `pos`.
     #[cold]
-    pub(crate) fn error_at(&self, kind: ErrorKind, pos: usize) -> Error {
-        Error::new(kind, self.base + pos)
+    pub(crate) fn error_at(&self, kind: ErrorKind, pos: usize) -> Failed {
+        self.err.fail(kind, self.base + pos)
+    }
+
+    /// Records an error of `kind` at absolute byte `offset`.
+    #[cold]
+    pub(crate) fn fail(&self, kind: ErrorKind, offset: usize) -> Failed {
+        self.err.fail(kind, offset)
+    }
+
+    /// The error recorded by the step that returned [`Failed`].
+    pub(crate) fn take_error(&self) -> Error {
+        self.err.get()
     }
 
     /// Skips JSON whitespace.
@@ -195,7 +209,7 @@ impl<'a> Scanner<'a> {
 
     /// Skips whitespace and returns the next byte without consuming it.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn peek(&mut self) -> Result<u8, Error> {
+    pub(crate) fn peek(&mut self) -> Result<u8, Failed> {
         self.skip_ws();
         match self.bytes().get(self.pos) {
             Some(&b) => Ok(b),
@@ -206,7 +220,7 @@ impl<'a> Scanner<'a> {
     /// Like [`peek`](Self::peek), but a byte that cannot start a JSON value is a syntax
     /// error (so a misplaced `]` is reported as such, not as a schema type mismatch).
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn peek_value(&mut self) -> Result<u8, Error> {
+    pub(crate) fn peek_value(&mut self) -> Result<u8, Failed> {
         match self.peek()? {
             b @ (b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => Ok(b),
             b => Err(self.unexpected(b, "a JSON value")),
@@ -220,13 +234,13 @@ impl<'a> Scanner<'a> {
     }
 
     #[cold]
-    fn unexpected(&self, found: u8, expected: &'static str) -> Error {
+    fn unexpected(&self, found: u8, expected: &'static str) -> Failed {
         self.error(ErrorKind::UnexpectedByte { found, expected })
     }
 
     /// Consumes `byte` (after whitespace) or fails naming `expected`.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), Error> {
+    pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), Failed> {
         let b = self.peek()?;
         if b == byte {
             self.pos += 1;
@@ -236,7 +250,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn check_depth(&self, depth: u16) -> Result<(), Error> {
+    fn check_depth(&self, depth: u16) -> Result<(), Failed> {
         if depth > self.max_depth {
             Err(self.error(ErrorKind::DepthLimit {
                 limit: self.max_depth,
@@ -248,14 +262,14 @@ impl<'a> Scanner<'a> {
 
     /// Consumes `{` opening a container at nesting `depth` (root object = 1).
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn object_start(&mut self, depth: u16) -> Result<(), Error> {
+    pub(crate) fn object_start(&mut self, depth: u16) -> Result<(), Failed> {
         self.expect(b'{', "`{`")?;
         self.check_depth(depth)
     }
 
     /// Consumes `[` opening a container at nesting `depth`.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn array_start(&mut self, depth: u16) -> Result<(), Error> {
+    pub(crate) fn array_start(&mut self, depth: u16) -> Result<(), Failed> {
         self.expect(b'[', "`[`")?;
         self.check_depth(depth)
     }
@@ -263,7 +277,7 @@ impl<'a> Scanner<'a> {
     /// Reads the next member key of an object opened with [`object_start`](Self::object_start),
     /// consuming the `:` after it. `None` once the closing `}` is consumed.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Error> {
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, Failed> {
         if self.next_member(first)? {
             self.key_outlined().map(Some)
         } else {
@@ -274,7 +288,7 @@ impl<'a> Scanner<'a> {
     /// Moves to the next member of an object: true when positioned at the opening quote of
     /// its key, false once the closing `}` is consumed.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn next_member(&mut self, first: &mut bool) -> Result<bool, Error> {
+    pub(crate) fn next_member(&mut self, first: &mut bool) -> Result<bool, Failed> {
         let b = self.peek()?;
         if b == b'}' {
             self.pos += 1;
@@ -303,7 +317,7 @@ impl<'a> Scanner<'a> {
 
     /// A member key at the current `"` and its `:`.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn key(&mut self) -> Result<JsonStr<'a>, Error> {
+    pub(crate) fn key(&mut self) -> Result<JsonStr<'a>, Failed> {
         let key = self.string_any()?;
         self.expect(b':', "`:`")?;
         Ok(key)
@@ -311,19 +325,19 @@ impl<'a> Scanner<'a> {
 
     /// [`key`](Self::key) as one shared function, for the paths where size matters more.
     #[inline(never)]
-    fn key_outlined(&mut self) -> Result<JsonStr<'a>, Error> {
+    fn key_outlined(&mut self) -> Result<JsonStr<'a>, Failed> {
         self.key()
     }
 
     /// [`string`](Self::string) as one shared function, for the paths where size matters more.
     #[inline(never)]
-    pub(crate) fn string_outlined(&mut self) -> Result<JsonStr<'a>, Error> {
+    pub(crate) fn string_outlined(&mut self) -> Result<JsonStr<'a>, Failed> {
         self.string()
     }
 
     /// A member key (checking its opening quote) and its `:`.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    fn quoted_key(&mut self) -> Result<JsonStr<'a>, Error> {
+    fn quoted_key(&mut self) -> Result<JsonStr<'a>, Failed> {
         match self.bytes().get(self.pos) {
             Some(b'"') => self.key(),
             Some(&b) => Err(self.unexpected(b, "a string key")),
@@ -334,7 +348,7 @@ impl<'a> Scanner<'a> {
     /// Positions at the next item of an array opened with [`array_start`](Self::array_start).
     /// False once the closing `]` is consumed.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Error> {
+    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Failed> {
         let b = self.peek()?;
         if b == b']' {
             self.pos += 1;
@@ -353,7 +367,7 @@ impl<'a> Scanner<'a> {
 
     /// [`string`](Self::string), or with the `small` feature the one shared out-of-line copy.
     #[inline(always)]
-    pub(crate) fn string_any(&mut self) -> Result<JsonStr<'a>, Error> {
+    pub(crate) fn string_any(&mut self) -> Result<JsonStr<'a>, Failed> {
         if FAST_PATHS {
             self.string()
         } else {
@@ -364,7 +378,7 @@ impl<'a> Scanner<'a> {
     /// [`string_validating`](Self::string_validating) for the validating value skipper, or
     /// with the `small` feature the one shared out-of-line copy.
     #[inline(always)]
-    fn string_checked(&mut self) -> Result<JsonStr<'a>, Error> {
+    fn string_checked(&mut self) -> Result<JsonStr<'a>, Failed> {
         if FAST_PATHS {
             self.string_validating()
         } else {
@@ -374,7 +388,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads a string starting at the current `"` (no leading whitespace skipped).
     #[inline(always)]
-    pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Error> {
+    pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, Failed> {
         if FAST_PATHS && self.trusted {
             Ok(self.string_trusted_outlined())
         } else {
@@ -407,7 +421,7 @@ impl<'a> Scanner<'a> {
 
     /// [`string`](Self::string) with every check: control characters, escapes, the end.
     #[inline(always)]
-    fn string_validating(&mut self) -> Result<JsonStr<'a>, Error> {
+    fn string_validating(&mut self) -> Result<JsonStr<'a>, Failed> {
         let open = self.pos;
         let bytes = self.bytes();
         let mut i = open + 1;
@@ -457,7 +471,7 @@ impl<'a> Scanner<'a> {
 
     /// Validates the escape at `bytes[at]` (a surrogate pair or an error); returns its length.
     #[inline(never)]
-    fn escape(&self, bytes: &[u8], at: usize) -> Result<usize, Error> {
+    fn escape(&self, bytes: &[u8], at: usize) -> Result<usize, Failed> {
         match decode_escape(bytes, at) {
             Ok((_, len)) => Ok(len),
             Err((kind, at)) => Err(self.error_at(kind, at)),
@@ -519,7 +533,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads a number at the current position; returns its text.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    pub(crate) fn number(&mut self) -> Result<&'a str, Error> {
+    pub(crate) fn number(&mut self) -> Result<&'a str, Failed> {
         let bytes = self.bytes();
         let start = self.pos;
         let mut i = start;
@@ -561,7 +575,7 @@ impl<'a> Scanner<'a> {
         Ok(self.slice(start, i))
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Result<(), Error> {
+    fn literal(&mut self, word: &'static [u8]) -> Result<(), Failed> {
         for (k, &want) in word.iter().enumerate() {
             match self.bytes().get(self.pos + k) {
                 Some(&b) if b == want => {}
@@ -579,7 +593,7 @@ impl<'a> Scanner<'a> {
     /// Scans one scalar value or the opening of a container at the current byte.
     /// Returns `Some(is_object)` when a container was opened. Validating scanners only.
     #[cfg_attr(not(feature = "small"), inline(always))]
-    fn value_head(&mut self) -> Result<Option<bool>, Error> {
+    fn value_head(&mut self) -> Result<Option<bool>, Failed> {
         match self.peek()? {
             b'"' => self.string_checked().map(|_| None),
             b'{' => {
@@ -665,7 +679,7 @@ impl<'a> Scanner<'a> {
     ///
     /// `depth` is the number of containers already open around the value. Iterative: the
     /// open containers of the skipped value live in a [`DepthStack`].
-    pub(crate) fn skip_value(&mut self, depth: u16) -> Result<RawValue<'a>, Error> {
+    pub(crate) fn skip_value(&mut self, depth: u16) -> Result<RawValue<'a>, Failed> {
         if FAST_PATHS && self.trusted {
             return Ok(self.skip_trusted());
         }
@@ -742,9 +756,11 @@ mod tests {
 
     fn skip(s: &str) -> Result<&str, Error> {
         let mut sc = Scanner::new(s, 0, 128);
-        let v = sc.skip_value(0)?;
+        let Ok(v) = sc.skip_value(0) else {
+            return Err(sc.take_error());
+        };
         if !sc.at_end() {
-            return Err(sc.error(ErrorKind::TrailingBytes));
+            return Err(Error::new(ErrorKind::TrailingBytes, sc.offset()));
         }
         Ok(v.as_raw_str())
     }

@@ -1,7 +1,7 @@
 //! The session document: strict whole-document validation, the header, and the event iterator.
 
 use crate::depth::DEFAULT_MAX_DEPTH;
-use crate::error::{Error, ErrorKind, JsonType, Location};
+use crate::error::{Error, ErrorKind, Failed, JsonType, Location};
 use crate::event::{decode_event, Event};
 use crate::header::{
     decode_shared_access, Header, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY,
@@ -237,6 +237,17 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         visit: &mut V,
     ) -> Result<(), Error> {
         let mut sc = Scanner::new(text, 0, options.max_depth);
+        self.fill_from(&mut sc, visit)
+            .map_err(|Failed| sc.take_error())
+    }
+
+    /// The body of [`fill`](Self::fill): errors are left in the scanner.
+    #[cfg_attr(not(feature = "small"), inline(always))]
+    fn fill_from<V: FnMut(&Event<'a>) + ?Sized>(
+        &mut self,
+        sc: &mut Scanner<'a>,
+        visit: &mut V,
+    ) -> Result<(), Failed> {
         if sc.peek_value()? != b'{' {
             return Err(sc.error(ErrorKind::NotAnObject));
         }
@@ -252,24 +263,24 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
                 continue;
             };
             let at = Location::header(TOP.get(i).copied().unwrap_or(""));
-            read::mark_seen(&mut seen, i as u32, &sc, at)?;
+            read::mark_seen(&mut seen, i as u32, sc, at)?;
             match i {
-                0 => events = Some(scan_events(&mut sc, visit)?),
-                1 => read::heapless_string(&mut sc, at, &mut header.session_id)?,
-                2 => read::heapless_string(&mut sc, at, &mut header.last_updated_at)?,
-                3 => read::nullable_into(&mut sc, &mut header.generated_title, |sc, out| {
+                0 => events = Some(scan_events(sc, visit)?),
+                1 => read::heapless_string(sc, at, &mut header.session_id)?,
+                2 => read::heapless_string(sc, at, &mut header.last_updated_at)?,
+                3 => read::nullable_into(sc, &mut header.generated_title, |sc, out| {
                     read::heapless_string(sc, at, out)
                 })?,
                 4 => {
                     let item = Location::header("index_ids[]");
-                    read::nullable_into(&mut sc, &mut header.index_ids, |sc, out| {
+                    read::nullable_into(sc, &mut header.index_ids, |sc, out| {
                         read::heapless_string_list(sc, 2, at, item, out)
                     })?;
                 }
-                5 => read::nullable_into(&mut sc, &mut header.job_metadata, |sc, job| {
+                5 => read::nullable_into(sc, &mut header.job_metadata, |sc, job| {
                     job.decode_into(sc, 1)
                 })?,
-                _ => header.shared_access = read::nullable(&mut sc, decode_shared_access)?,
+                _ => header.shared_access = read::nullable(sc, decode_shared_access)?,
             }
         }
         let close = sc.offset().saturating_sub(1);
@@ -279,10 +290,7 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         }
         for (bit, name) in TOP.iter().enumerate().take(3) {
             if seen & (1 << bit) == 0 {
-                return Err(Error::new(
-                    ErrorKind::MissingField(Location::header(name)),
-                    close,
-                ));
+                return Err(sc.fail(ErrorKind::MissingField(Location::header(name)), close));
             }
         }
         if let Some((events, event_count)) = events {
@@ -365,7 +373,7 @@ fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
 fn scan_events<'a, V: FnMut(&Event<'a>) + ?Sized>(
     sc: &mut Scanner<'a>,
     visit: &mut V,
-) -> Result<(RawValue<'a>, usize), Error> {
+) -> Result<(RawValue<'a>, usize), Failed> {
     let at = Location::header("events");
     if sc.peek_value()? != b'[' {
         return Err(sc.error(ErrorKind::WrongType {
@@ -378,10 +386,9 @@ fn scan_events<'a, V: FnMut(&Event<'a>) + ?Sized>(
     let mut count = 0;
     let mut first = true;
     while sc.next_item(&mut first)? {
-        let mut error = None;
-        match decode_event(sc, count, 2, &mut error) {
+        match decode_event(sc, count, 2) {
             Some(event) => visit(&event),
-            None => return Err(error.unwrap_or(Error::new(ErrorKind::UnexpectedEnd, 0))),
+            None => return Err(Failed),
         }
         count += 1;
     }
@@ -409,7 +416,7 @@ impl<'a> Iterator for Events<'a> {
         }
         // Every step here succeeded once already during `parse`, on the same bytes.
         if let Ok(true) = self.scanner.next_item(&mut self.first) {
-            let event = decode_event(&mut self.scanner, self.index, 2, &mut None);
+            let event = decode_event(&mut self.scanner, self.index, 2);
             self.index = if event.is_some() {
                 self.index + 1
             } else {

@@ -29,17 +29,24 @@ fn string_stop_mask(w: u64) -> u64 {
     (quote | backslash | control) & !w & HIGH
 }
 
-/// The high bit of each byte of `m` (as SWAR masks have them), gathered into eight bits: bit
-/// k for byte k. The partial products are distinct powers of two, so nothing carries.
+/// Quotes and backslashes among 16 bytes, one bit a byte (exact). SSE2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn gather(m: u64) -> u32 {
-    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+fn quote_and_backslash_bits16(chunk: &[u8; 16]) -> (u32, u32) {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(chunk);
+    let quotes = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8)));
+    let backslashes = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8)));
+    (quotes as u32, backslashes as u32)
 }
 
-/// Quotes and backslashes among 32 bytes, one bit a byte. The lowest quote is exact, and so
+/// Quotes and backslashes among 16 bytes, one bit a byte. The lowest quote is exact, and so
 /// is "a backslash below it" (SWAR false positives only sit above a true match).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
+fn quote_and_backslash_bits16(chunk: &[u8; 16]) -> (u32, u32) {
     let (mut quotes, mut backslashes) = (0u32, 0u32);
     for (k, word) in chunk.chunks_exact(8).enumerate() {
         let w = word
@@ -49,6 +56,123 @@ fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
         backslashes |= gather(byte_mask(w, b'\\')) << (8 * k);
     }
     (quotes, backslashes)
+}
+
+/// Index of the first quote or bracket at or after `i` (the stops of the trusted value
+/// skipper), or the length of `bytes`. SSE2: sixteen bytes a step.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn next_structural(bytes: &[u8], mut i: usize) -> usize {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let v = load_unaligned_m128i(chunk);
+        // `| 0x20` folds `[` and `]` onto `{` and `}`.
+        let folded = bitor_m128i(v, set_splat_i8_m128i(0x20));
+        let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+        let open = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'{' as i8));
+        let close = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'}' as i8));
+        let m = move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, open), close));
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    next_structural_swar(bytes, i)
+}
+
+/// [`next_structural`] without SIMD.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn next_structural(bytes: &[u8], i: usize) -> usize {
+    next_structural_swar(bytes, i)
+}
+
+/// [`next_structural`] eight bytes a step (SWAR); the caller handles the last few bytes.
+#[inline(always)]
+fn next_structural_swar(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let folded = w | (ONES * 0x20);
+        let m = byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// Index of the first string stop (`"`, `\`, control character) at or after `i`, or the
+/// length of `bytes` when there is none. SSE2: sixteen bytes a step.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn next_string_stop(bytes: &[u8], mut i: usize) -> usize {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let v = load_unaligned_m128i(chunk);
+        let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+        let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
+        let control = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
+        let m = move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control));
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    next_string_stop_swar(bytes, i)
+}
+
+/// [`next_string_stop`] without SIMD.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn next_string_stop(bytes: &[u8], i: usize) -> usize {
+    next_string_stop_swar(bytes, i)
+}
+
+/// [`next_string_stop`] eight bytes a step (SWAR), then byte by byte.
+#[inline(always)]
+fn next_string_stop_swar(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let m = string_stop_mask(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+/// The high bit of each byte of `m` (as SWAR masks have them), gathered into eight bits: bit
+/// k for byte k. The partial products are distinct powers of two, so nothing carries.
+#[inline(always)]
+fn gather(m: u64) -> u32 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
+/// Quotes and backslashes among 32 bytes, one bit a byte. The lowest quote is exact, and so
+/// is "a backslash below it".
+#[inline(always)]
+fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
+    let (lo, hi) = chunk.split_at(16);
+    let bits = |half: &[u8]| {
+        half.first_chunk::<16>()
+            .map_or((0, 0), quote_and_backslash_bits16)
+    };
+    let ((q0, b0), (q1, b1)) = (bits(lo), bits(hi));
+    (q0 | (q1 << 16), b0 | (b1 << 16))
 }
 
 /// Bytes of `w` equal to `byte` (high bit of each). The lowest set bit is exact; a higher
@@ -424,18 +548,11 @@ impl<'a> Scanner<'a> {
     fn string_validating(&mut self) -> Result<JsonStr<'a>, Failed> {
         let open = self.pos;
         let bytes = self.bytes();
-        let mut i = open + 1;
         let mut escaped = false;
+        let mut i = open + 1;
         loop {
-            // Fast path: eight bytes at a time until a byte that needs a look.
-            while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-                let m = string_stop_mask(u64::from_le_bytes(*chunk));
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
-            }
+            // Fast path: many bytes at a time until a byte that needs a look.
+            i = next_string_stop(bytes, i);
             match bytes.get(i) {
                 None => return Err(self.error_at(ErrorKind::UnexpectedEnd, i)),
                 Some(b'"') => {
@@ -485,23 +602,22 @@ impl<'a> Scanner<'a> {
         let open = self.pos;
         let bytes = self.bytes();
         let mut i = open + 1;
-        // High bits of backslash bytes seen before the closing quote (never cleared).
+        // Nonzero once a backslash was seen before the closing quote (never cleared).
         let mut backslashes = 0u64;
         loop {
             let mut at_quote = false;
-            while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-                let w = u64::from_le_bytes(*chunk);
-                let q = byte_mask(w, b'"');
+            while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<16>()) {
+                let (q, b) = quote_and_backslash_bits16(chunk);
                 if q != 0 {
-                    // Bit 8j+7 flags byte j; keep the backslashes of the bytes below it.
-                    let byte = q.trailing_zeros() / 8;
-                    backslashes |= byte_mask(w, b'\\') & ((1u64 << (byte * 8)) - 1);
-                    i += byte as usize;
+                    // Keep the backslashes of the bytes below the quote.
+                    let k = q.trailing_zeros();
+                    backslashes |= u64::from(b & ((1u32 << k) - 1));
+                    i += k as usize;
                     at_quote = true;
                     break;
                 }
-                backslashes |= byte_mask(w, b'\\');
-                i += 8;
+                backslashes |= u64::from(b);
+                i += 16;
             }
             if !at_quote {
                 loop {
@@ -627,19 +743,8 @@ impl<'a> Scanner<'a> {
                 let mut open = 0usize;
                 let mut i = start;
                 loop {
-                    // Eight bytes at a time to the next quote or bracket (`| 0x20` folds `[`
-                    // and `]` onto `{` and `}`).
-                    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-                        let w = u64::from_le_bytes(*chunk);
-                        let folded = w | (ONES * 0x20);
-                        let m =
-                            byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}');
-                        if m != 0 {
-                            i += (m.trailing_zeros() / 8) as usize;
-                            break;
-                        }
-                        i += 8;
-                    }
+                    // Many bytes at a time to the next quote or bracket.
+                    i = next_structural(bytes, i);
                     match bytes.get(i) {
                         None => break,
                         Some(b'"') => {
@@ -894,6 +999,39 @@ mod tests {
                 n + 1,
                 "control char after {n}"
             );
+        }
+    }
+
+    #[test]
+    fn trusted_and_validating_scans_agree_across_chunk_edges() {
+        // Escaped quotes, backslash runs and brackets at every offset around the 16- and
+        // 32-byte steps of the scanners.
+        for n in 0..70 {
+            for tail in ["\\\"x", "\\\\", "\\\\\\\"", "]}[{", "\\n"] {
+                let s = format!(
+                    "[\"{}{tail}\", {{\"k\": [\"{}\"]}}]",
+                    "a".repeat(n),
+                    "b".repeat(n)
+                );
+                let mut checked = Scanner::new(&s, 0, 128);
+                let v = checked.skip_value(0).map(|v| v.as_raw_str());
+                assert_eq!(v, Ok(s.as_str()), "{s}");
+                let mut trusted = Scanner::trusted(&s, 0);
+                assert_eq!(trusted.skip_value(0).map(|v| v.as_raw_str()), v, "{s}");
+                let inner = s.rfind("[\"").map_or(1, |p| p + 1);
+                for start in [1, inner] {
+                    let (mut a, mut b) = (Scanner::new(&s, 0, 128), Scanner::trusted(&s, 0));
+                    a.pos = start;
+                    b.pos = start;
+                    let (x, y) = (a.string(), b.string());
+                    assert_eq!(
+                        x.map(|j| (j.raw(), j.has_escapes())),
+                        y.map(|j| (j.raw(), j.has_escapes())),
+                        "{s} at {start}"
+                    );
+                    assert_eq!(a.pos, b.pos, "{s} at {start}");
+                }
+            }
         }
     }
 }

@@ -78,15 +78,40 @@ pub(crate) fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// With a scalar (number, `true`, `false`, `null`) at `b[i]`, the index just past it.
+/// High bit set in each byte of `w` below `n` (`n <= 0x80`); the lowest set bit is exact, as
+/// for [`eq_mask`].
+#[inline(always)]
+fn lt_mask(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH
+}
+
+/// Whether `c` ends a scalar.
+#[inline(always)]
+fn is_delimiter(c: u8) -> bool {
+    matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// With a scalar (number, `true`, `false`, `null`) at `b[i]`, the index just past it: the
+/// next delimiter (`,`, `]`, `}` or whitespace), or the end of the text.
 #[inline]
 pub(crate) fn scalar_end(b: &[u8], i: usize) -> Option<usize> {
-    let len = b
-        .get(i..)?
-        .iter()
-        .position(|c| matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t'))
-        .unwrap_or(b.len() - i);
-    (len > 0).then_some(i + len)
+    let mut j = i;
+    loop {
+        // A word at a time: bytes below 0x21 (whitespace, and control bytes that only a
+        // forged view holds) and the three delimiter brackets/commas.
+        let Some(k) = find(
+            b,
+            j,
+            |w| lt_mask(w, 0x21) | eq_mask(w, b',') | eq_mask(w, b']') | eq_mask(w, b'}'),
+            |c| c < 0x21 || c == b',' || c == b']' || c == b'}',
+        ) else {
+            return (b.len() > i).then_some(b.len());
+        };
+        if is_delimiter(*b.get(k)?) {
+            return (k > i).then_some(k);
+        }
+        j = k + 1; // a control byte: part of the (malformed) scalar
+    }
 }
 
 /// The index just past the value starting at `b[i]` (no leading whitespace).

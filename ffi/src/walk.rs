@@ -61,10 +61,9 @@ pub(crate) fn string_end(b: &[u8], i: usize) -> Option<usize> {
 /// [`string_end`], and whether the string has an escape.
 #[inline]
 pub(crate) fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64 CPU has it.
-    return unsafe { sse2::string_span(b, i + 1) };
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return sse2::string_span(b, i + 1);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     return string_span_words(b, i + 1, false);
 }
 
@@ -104,10 +103,9 @@ fn is_delimiter(c: u8) -> bool {
 /// next delimiter (`,`, `]`, `}` or whitespace), or the end of the text.
 #[inline]
 pub(crate) fn scalar_end(b: &[u8], i: usize) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64 CPU has it.
-    return unsafe { sse2::scalar_end(b, i) };
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return sse2::scalar_end(b, i);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     return scalar_end_words(b, i);
 }
 
@@ -139,7 +137,7 @@ fn scalar_end_words(b: &[u8], i: usize) -> Option<usize> {
 /// backslashes (the byte after each odd-length run) and the carry into the next block. This is simdjson's
 /// odd-backslash-sequence computation: runs are told apart by the parity of where they start
 /// and end, with additions instead of a loop over the backslashes.
-#[cfg(any(target_arch = "x86_64", test))]
+#[cfg(any(all(target_arch = "x86_64", target_feature = "sse2"), test))]
 #[inline(always)]
 fn escaped_bytes(backslashes: u64, carry: u64) -> (u64, u64) {
     const EVEN: u64 = 0x5555_5555_5555_5555;
@@ -158,38 +156,46 @@ fn escaped_bytes(backslashes: u64, carry: u64) -> (u64, u64) {
     ((even_ends & ODD) | (odd_ends & EVEN), u64::from(carry_out))
 }
 
-/// The scans with SSE2 (in every x86_64 CPU): 16 bytes per compare.
-#[cfg(target_arch = "x86_64")]
+/// The scans with SSE2 (part of the x86_64 baseline, so compiled for every x86_64 target
+/// unless explicitly disabled): 16 bytes per compare. The intrinsics are called through
+/// four safe wrappers, so the scans inline into the token reader.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use core::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
 
     /// 16 bytes as a vector (built from two words, which LLVM loads as one).
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     fn load(b: &[u8; 16]) -> __m128i {
         let x = u128::from_le_bytes(*b);
-        _mm_set_epi64x((x >> 64) as u64 as i64, x as u64 as i64)
+        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
+        unsafe { _mm_set_epi64x((x >> 64) as u64 as i64, x as u64 as i64) }
     }
 
     /// Byte-wise `v == c`.
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     fn eq(v: __m128i, c: u8) -> __m128i {
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))
+        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
+        unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)) }
+    }
+
+    /// Byte-wise `a | b`.
+    #[inline(always)]
+    fn or(a: __m128i, b: __m128i) -> __m128i {
+        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
+        unsafe { _mm_or_si128(a, b) }
     }
 
     /// Bit `k` set when byte `k` of `m` is 0xff.
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     fn bits(m: __m128i) -> u64 {
-        u64::from(_mm_movemask_epi8(m) as u16)
+        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
+        u64::from(unsafe { _mm_movemask_epi8(m) } as u16)
     }
 
     /// Quote and backslash bits of 64 bytes.
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     fn quotes_and_backslashes(b: &[u8; 64]) -> (u64, u64) {
         let (mut quotes, mut backslashes, mut shift) = (0, 0, 0);
         let mut rest: &[u8] = b;
@@ -204,8 +210,7 @@ mod sse2 {
     }
 
     /// [`super::string_span`] from `j`, just past the opening quote.
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     pub(super) fn string_span(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
         // Most strings are short: the closing quote within 16 bytes and no backslash before.
         if let Some(chunk) = b.get(j..).and_then(|r| r.first_chunk::<16>()) {
@@ -239,17 +244,13 @@ mod sse2 {
     }
 
     /// [`super::scalar_end`].
-    #[target_feature(enable = "sse2")]
-    #[inline]
+    #[inline(always)]
     pub(super) fn scalar_end(b: &[u8], i: usize) -> Option<usize> {
         if let Some(chunk) = b.get(i..).and_then(|r| r.first_chunk::<16>()) {
             let v = load(chunk);
-            let stops = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_or_si128(eq(v, b','), eq(v, b']')),
-                    _mm_or_si128(eq(v, b'}'), eq(v, b' ')),
-                ),
-                _mm_or_si128(_mm_or_si128(eq(v, b'\n'), eq(v, b'\r')), eq(v, b'\t')),
+            let stops = or(
+                or(or(eq(v, b','), eq(v, b']')), or(eq(v, b'}'), eq(v, b' '))),
+                or(or(eq(v, b'\n'), eq(v, b'\r')), eq(v, b'\t')),
             );
             let stops = bits(stops);
             if stops != 0 {

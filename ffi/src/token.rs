@@ -907,7 +907,7 @@ mod tests {
     #[test]
     fn fast_path_matches_the_reference_on_generated_values() {
         let mut r = Rng(0x9e37_79b9_7f4a_7c15);
-        for _ in 0..3000 {
+        for _ in 0..if cfg!(miri) { 40 } else { 3000 } {
             let mut text = String::new();
             value(&mut r, 0, &mut text);
             assert_same_as_reference(text.as_bytes());
@@ -918,7 +918,7 @@ mod tests {
     fn fast_path_matches_the_reference_on_garbage() {
         const BYTES: &[u8] = b"{}[]\",:\\ \n\t\x01\x00-0e.xtfn\xff";
         let mut r = Rng(0x2545_f491_4f6c_dd1d);
-        for _ in 0..3000 {
+        for _ in 0..if cfg!(miri) { 20 } else { 3000 } {
             let mut text = String::new();
             value(&mut r, 0, &mut text);
             let mut bytes = text.into_bytes();

@@ -119,30 +119,39 @@ impl lcs_token_iter {
         }
     }
 
-    /// The next token, or `Err(LCS_END)`; `Err(LCS_INVALID_ARGUMENT)` (ending the stream) on
-    /// text that is not valid JSON.
-    fn step(&mut self, b: &[u8]) -> Result<Tok, lcs_result> {
+    /// Writes the next token to `out`, or returns `Err(LCS_END)`; `Err(LCS_INVALID_ARGUMENT)`
+    /// (ending the stream) on text that is not valid JSON. `out` is written only on success.
+    #[inline(always)]
+    fn step_into(&mut self, b: &[u8], out: &mut lcs_token) -> Result<(), lcs_result> {
         if self._done != 0 {
             return Err(lcs_result::LCS_END);
         }
-        let token = self.read(b);
-        if token.is_err() {
+        let r = self.read_into(b, out);
+        if r.is_err() {
             self._done = 1;
         }
-        token
+        r
     }
 
-    fn read(&mut self, b: &[u8]) -> Result<Tok, lcs_result> {
+    /// One token. The text was validated by the parse (or is the caller's forged view), so
+    /// this only finds token boundaries: the first byte says what the token is, and the end
+    /// of a string (the closing quote) or a scalar (the next delimiter) is found a word at a
+    /// time; nothing is decoded or checked beyond what keeps the walk well-formed (brackets
+    /// that match, a `"` key and a `:` in objects).
+    #[inline(always)]
+    fn read_into(&mut self, b: &[u8], out: &mut lcs_token) -> Result<(), lcs_result> {
         let invalid = lcs_result::LCS_INVALID_ARGUMENT;
-        let mut i = skip_ws(b, self._pos);
+        let mut i = self._pos;
+        let mut c = byte_after_ws(b, &mut i).ok_or(invalid)?;
         let mut key = None;
         if self._open > 0 {
-            if b.get(i) == Some(&b',') {
-                i = skip_ws(b, i + 1);
+            if c == b',' {
+                i += 1;
+                c = byte_after_ws(b, &mut i).ok_or(invalid)?;
             }
-            let c = *b.get(i).ok_or(invalid)?;
+            let in_object = self.is_object(self._open - 1);
             if c == b'}' || c == b']' {
-                if (c == b'}') != self.is_object(self._open - 1) {
+                if (c == b'}') != in_object {
                     return Err(invalid);
                 }
                 self._open -= 1;
@@ -150,7 +159,7 @@ impl lcs_token_iter {
                 if self._open == 0 {
                     self._done = 1;
                 }
-                let (kind, vkind) = if c == b'}' {
+                let (kind, vkind) = if in_object {
                     (
                         lcs_token_kind::LCS_TOKEN_END_OBJECT,
                         lcs_value_kind::LCS_VALUE_OBJECT,
@@ -161,132 +170,136 @@ impl lcs_token_iter {
                         lcs_value_kind::LCS_VALUE_ARRAY,
                     )
                 };
-                return Ok(Tok::new(kind, self._open, None, (i, i + 1), vkind));
+                *out = token(b, kind, self._open, None, i, i + 1, vkind);
+                return Ok(());
             }
-            if self.is_object(self._open - 1) {
+            if in_object {
                 if c != b'"' {
                     return Err(invalid);
                 }
                 let (end, escaped) = string_span(b, i).ok_or(invalid)?;
                 key = Some((i + 1, end - 1, escaped));
-                i = skip_ws(b, end);
-                if b.get(i) != Some(&b':') {
+                i = end;
+                if byte_after_ws(b, &mut i) != Some(b':') {
                     return Err(invalid);
                 }
-                i = skip_ws(b, i + 1);
+                i += 1;
+                c = byte_after_ws(b, &mut i).ok_or(invalid)?;
             }
         }
         let depth = self._open;
-        let c = *b.get(i).ok_or(invalid)?;
-        let tok = match c {
+        let (kind, vkind, end) = match c {
+            b'"' => (
+                lcs_token_kind::LCS_TOKEN_STRING,
+                lcs_value_kind::LCS_VALUE_STRING,
+                string_end(b, i).ok_or(invalid)?,
+            ),
             b'{' | b'[' => {
                 if self._open as usize >= LCS_TOKEN_MAX_DEPTH {
                     return Err(invalid);
                 }
                 self.set_object(self._open, c == b'{');
                 self._open += 1;
-                self._pos = i + 1;
-                let (kind, vkind) = if c == b'{' {
+                if c == b'{' {
                     (
                         lcs_token_kind::LCS_TOKEN_BEGIN_OBJECT,
                         lcs_value_kind::LCS_VALUE_OBJECT,
+                        i + 1,
                     )
                 } else {
                     (
                         lcs_token_kind::LCS_TOKEN_BEGIN_ARRAY,
                         lcs_value_kind::LCS_VALUE_ARRAY,
+                        i + 1,
                     )
-                };
-                return Ok(Tok::new(kind, depth, key, (i, i + 1), vkind));
+                }
             }
-            b'"' => {
-                let end = string_end(b, i).ok_or(invalid)?;
-                self._pos = end;
-                Tok::new(
-                    lcs_token_kind::LCS_TOKEN_STRING,
-                    depth,
-                    key,
-                    (i, end),
-                    lcs_value_kind::LCS_VALUE_STRING,
-                )
-            }
-            _ => {
-                let end = scalar_end(b, i).ok_or(invalid)?;
-                self._pos = end;
-                let text = b.get(i..end).ok_or(invalid)?;
-                let (kind, vkind) = match lcs_value_kind::of(text) {
-                    lcs_value_kind::LCS_VALUE_NULL => (
-                        lcs_token_kind::LCS_TOKEN_NULL,
-                        lcs_value_kind::LCS_VALUE_NULL,
-                    ),
-                    lcs_value_kind::LCS_VALUE_BOOL => (
-                        lcs_token_kind::LCS_TOKEN_BOOL,
-                        lcs_value_kind::LCS_VALUE_BOOL,
-                    ),
-                    lcs_value_kind::LCS_VALUE_NUMBER => (
-                        lcs_token_kind::LCS_TOKEN_NUMBER,
-                        lcs_value_kind::LCS_VALUE_NUMBER,
-                    ),
-                    _ => return Err(invalid),
-                };
-                Tok::new(kind, depth, key, (i, end), vkind)
-            }
+            b'-' | b'0'..=b'9' => (
+                lcs_token_kind::LCS_TOKEN_NUMBER,
+                lcs_value_kind::LCS_VALUE_NUMBER,
+                scalar_end(b, i).ok_or(invalid)?,
+            ),
+            b't' | b'f' => (
+                lcs_token_kind::LCS_TOKEN_BOOL,
+                lcs_value_kind::LCS_VALUE_BOOL,
+                scalar_end(b, i).ok_or(invalid)?,
+            ),
+            b'n' => (
+                lcs_token_kind::LCS_TOKEN_NULL,
+                lcs_value_kind::LCS_VALUE_NULL,
+                scalar_end(b, i).ok_or(invalid)?,
+            ),
+            _ => return Err(invalid),
         };
+        self._pos = end;
         if self._open == 0 {
             self._done = 1; // a scalar at the top level is the whole stream
         }
-        Ok(tok)
+        *out = token(b, kind, depth, key, i, end, vkind);
+        Ok(())
     }
 }
 
-/// A token as positions in the value's text (built into an `lcs_token` at the boundary).
-pub(crate) struct Tok {
+/// The byte at or after `*i` that is not whitespace, with `*i` moved to it.
+#[inline(always)]
+fn byte_after_ws(b: &[u8], i: &mut usize) -> Option<u8> {
+    let c = *b.get(*i)?;
+    if c > b' ' {
+        return Some(c);
+    }
+    *i = skip_ws(b, *i);
+    b.get(*i).copied()
+}
+
+/// The C token for positions in `b`: the key's contents `(start, end, escaped)`, the
+/// value's range `start..end`.
+#[inline(always)]
+fn token(
+    b: &[u8],
     kind: lcs_token_kind,
     depth: u32,
-    /// Start, end and "has escapes" of the key's contents.
     key: Option<(usize, usize, bool)>,
-    value: (usize, usize),
+    start: usize,
+    end: usize,
     vkind: lcs_value_kind,
-}
-
-impl Tok {
-    #[inline(always)]
-    fn new(
-        kind: lcs_token_kind,
-        depth: u32,
-        key: Option<(usize, usize, bool)>,
-        value: (usize, usize),
-        vkind: lcs_value_kind,
-    ) -> Tok {
-        Tok {
-            kind,
-            depth,
-            key,
-            value,
-            vkind,
-        }
-    }
-
-    /// The C token, with views into `b` (the text the positions refer to).
-    #[inline(always)]
-    fn to_c(&self, b: &[u8]) -> lcs_token {
-        let value = b.get(self.value.0..self.value.1).unwrap_or_default();
-        let key = self
-            .key
-            .and_then(|(s, e, escaped)| Some((b.get(s..e)?, escaped)));
-        lcs_token {
-            kind: self.kind,
-            depth: self.depth,
-            has_key: key.is_some(),
-            key: key.map_or_else(lcs_jstr::empty, |(k, escaped)| lcs_jstr::raw(k, escaped)),
-            value: lcs_value {
-                data: value.as_ptr().cast(),
-                len: value.len(),
-                kind: self.vkind,
-            },
-        }
+) -> lcs_token {
+    let value = b.get(start..end).unwrap_or_default();
+    let (has_key, key) = match key {
+        Some((s, e, escaped)) => (
+            true,
+            lcs_jstr::raw(b.get(s..e).unwrap_or_default(), escaped),
+        ),
+        None => (false, lcs_jstr::empty()),
+    };
+    lcs_token {
+        kind,
+        depth,
+        has_key,
+        key,
+        value: lcs_value {
+            data: value.as_ptr().cast(),
+            len: value.len(),
+            kind: vkind,
+        },
     }
 }
+
+/// A placeholder token, overwritten before anyone sees it.
+const EMPTY_TOKEN: lcs_token = lcs_token {
+    kind: lcs_token_kind::LCS_TOKEN_NULL,
+    depth: 0,
+    has_key: false,
+    key: lcs_jstr {
+        data: core::ptr::null(),
+        len: 0,
+        escaped: false,
+    },
+    value: lcs_value {
+        data: core::ptr::null(),
+        len: 0,
+        kind: lcs_value_kind::LCS_VALUE_NONE,
+    },
+};
 
 /// Starts a depth-first token stream over `v` (any kind but `LCS_VALUE_NONE`): read it with
 /// `lcs_token_next`. Each byte is read once, so this is the cheapest way to visit every
@@ -335,9 +348,10 @@ pub unsafe extern "C" fn lcs_token_next(
         // SAFETY: `_data`/`_len` were set by `lcs_value_tokens` over a view the caller keeps
         // valid.
         let text = unsafe { ptr::chars(it._data, it._len) }?;
-        let token = it.step(text)?;
+        let mut token = EMPTY_TOKEN;
+        it.step_into(text, &mut token)?;
         // SAFETY: `out_token` is writable (caller's contract).
-        unsafe { out.write(token.to_c(text)) };
+        unsafe { out.write(token) };
         Ok(())
     })
 }
@@ -374,10 +388,10 @@ pub unsafe extern "C" fn lcs_value_walk(
             return Err(lcs_result::LCS_WRONG_KIND);
         }
         let mut it = lcs_token_iter::over(text);
+        let mut token = EMPTY_TOKEN;
         loop {
-            match it.step(text) {
-                Ok(token) => {
-                    let token = token.to_c(text);
+            match it.step_into(text, &mut token) {
+                Ok(()) => {
                     // SAFETY: `visit` is a non-unwinding C function (caller's contract);
                     // `token` lives across the call.
                     if !unsafe { visit(user, &token) } {
@@ -421,9 +435,10 @@ mod tests {
         let mut it = lcs_token_iter::over(text);
         let mut out = Vec::new();
         loop {
-            match it.step(text) {
+            let mut t = EMPTY_TOKEN;
+            match it.step_into(text, &mut t) {
                 // SAFETY: the views point into `text`, alive for the whole test.
-                Ok(t) => out.push(unsafe { flat(&t.to_c(text)) }),
+                Ok(()) => out.push(unsafe { flat(&t) }),
                 Err(lcs_result::LCS_END) => return Ok(out),
                 Err(e) => return Err(e),
             }
@@ -572,6 +587,353 @@ mod tests {
                 lcs_value_walk(&empty, Some(never), null),
                 lcs_result::LCS_WRONG_KIND
             );
+        }
+    }
+
+    /// A token as exact positions in the walked text: kind, depth, the key's
+    /// `(start, len, escaped)` (start 0 for an empty key), the value's `(start, len)` and
+    /// its kind.
+    type Exact = (
+        lcs_token_kind,
+        u32,
+        Option<(usize, usize, bool)>,
+        (usize, usize),
+        lcs_value_kind,
+    );
+
+    /// The token stream as the first implementation produced it (a byte at a time, the
+    /// scalar ended by the next delimiter and typed by its first byte): the tokens, then
+    /// `LCS_OK` at the end or the error that ended it. The fast path must match it on every
+    /// input, valid or not.
+    fn reference(b: &[u8]) -> (Vec<Exact>, lcs_result) {
+        use lcs_token_kind::*;
+        use lcs_value_kind::*;
+        let invalid = lcs_result::LCS_INVALID_ARGUMENT;
+        let ws = |mut i: usize| {
+            while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                i += 1;
+            }
+            i
+        };
+        let string = |i: usize| {
+            let (mut j, mut escaped) = (i + 1, false);
+            while j < b.len() {
+                match b[j] {
+                    b'"' => return Some((j + 1, escaped)),
+                    b'\\' => {
+                        escaped = true;
+                        j += 2;
+                    }
+                    _ => j += 1,
+                }
+            }
+            None
+        };
+        let scalar = |i: usize| {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        };
+        let (mut out, mut pos, mut open) = (Vec::new(), 0, Vec::<bool>::new());
+        loop {
+            let mut i = ws(pos);
+            let mut key = None;
+            if let Some(&in_object) = open.last() {
+                if b.get(i) == Some(&b',') {
+                    i = ws(i + 1);
+                }
+                let Some(&c) = b.get(i) else {
+                    return (out, invalid);
+                };
+                if c == b'}' || c == b']' {
+                    if (c == b'}') != in_object {
+                        return (out, invalid);
+                    }
+                    open.pop();
+                    let kind = if in_object {
+                        (LCS_TOKEN_END_OBJECT, LCS_VALUE_OBJECT)
+                    } else {
+                        (LCS_TOKEN_END_ARRAY, LCS_VALUE_ARRAY)
+                    };
+                    out.push((kind.0, open.len() as u32, None, (i, 1), kind.1));
+                    pos = i + 1;
+                    if open.is_empty() {
+                        return (out, lcs_result::LCS_OK);
+                    }
+                    continue;
+                }
+                if in_object {
+                    if c != b'"' {
+                        return (out, invalid);
+                    }
+                    let Some((end, escaped)) = string(i) else {
+                        return (out, invalid);
+                    };
+                    let len = end - 1 - (i + 1);
+                    key = Some((if len == 0 { 0 } else { i + 1 }, len, escaped));
+                    i = ws(end);
+                    if b.get(i) != Some(&b':') {
+                        return (out, invalid);
+                    }
+                    i = ws(i + 1);
+                }
+            }
+            let depth = open.len() as u32;
+            let Some(&c) = b.get(i) else {
+                return (out, invalid);
+            };
+            let (kind, vkind, end) = match c {
+                b'{' | b'[' => {
+                    if open.len() >= LCS_TOKEN_MAX_DEPTH {
+                        return (out, invalid);
+                    }
+                    open.push(c == b'{');
+                    if c == b'{' {
+                        (LCS_TOKEN_BEGIN_OBJECT, LCS_VALUE_OBJECT, Some(i + 1))
+                    } else {
+                        (LCS_TOKEN_BEGIN_ARRAY, LCS_VALUE_ARRAY, Some(i + 1))
+                    }
+                }
+                b'"' => (LCS_TOKEN_STRING, LCS_VALUE_STRING, string(i).map(|e| e.0)),
+                b'-' | b'0'..=b'9' => (LCS_TOKEN_NUMBER, LCS_VALUE_NUMBER, scalar(i)),
+                b't' | b'f' => (LCS_TOKEN_BOOL, LCS_VALUE_BOOL, scalar(i)),
+                b'n' => (LCS_TOKEN_NULL, LCS_VALUE_NULL, scalar(i)),
+                _ => return (out, invalid),
+            };
+            let Some(end) = end else {
+                return (out, invalid);
+            };
+            out.push((kind, depth, key, (i, end - i), vkind));
+            pos = end;
+            if open.is_empty() {
+                return (out, lcs_result::LCS_OK);
+            }
+        }
+    }
+
+    /// A C token as [`Exact`] positions relative to `b`; checks that no view is NULL.
+    fn exact(b: &[u8], t: &lcs_token) -> Exact {
+        let at = |p: *const c_char| (p as usize).wrapping_sub(b.as_ptr() as usize);
+        assert!(!t.key.data.is_null() && !t.value.data.is_null());
+        assert!(t.has_key || t.key.len == 0);
+        let key = t.has_key.then(|| {
+            let start = if t.key.len == 0 { 0 } else { at(t.key.data) };
+            (start, t.key.len, t.key.escaped)
+        });
+        (
+            t.kind,
+            t.depth,
+            key,
+            (at(t.value.data), t.value.len),
+            t.value.kind,
+        )
+    }
+
+    /// The tokens of `b` through `lcs_value_tokens` + `lcs_token_next` and through
+    /// `lcs_value_walk`, each with the result that ended it; both must match the reference.
+    fn assert_same_as_reference(b: &[u8]) {
+        let want = reference(b);
+        let v = lcs_value {
+            data: b.as_ptr().cast(),
+            len: b.len(),
+            kind: lcs_value_kind::of(b),
+        };
+        // The iterator.
+        let mut it = lcs_token_iter::over(b);
+        let mut tok = EMPTY_TOKEN;
+        let mut got = Vec::new();
+        let end = loop {
+            // SAFETY: `it` views `b`, alive here; `tok` is writable.
+            match unsafe { lcs_token_next(&mut it, &mut tok) } {
+                lcs_result::LCS_OK => got.push(exact(b, &tok)),
+                lcs_result::LCS_END => break lcs_result::LCS_OK,
+                e => break e,
+            }
+        };
+        assert_eq!(
+            (&got, end),
+            (&want.0, want.1),
+            "{}",
+            String::from_utf8_lossy(b)
+        );
+        // SAFETY: as above; the stream has ended.
+        let after = unsafe { lcs_token_next(&mut it, &mut tok) };
+        assert_eq!(after, lcs_result::LCS_END);
+        // The walk.
+        unsafe extern "C" fn visit(user: *mut c_void, t: *const lcs_token) -> bool {
+            // SAFETY: `user` is the pair below.
+            let (b, seen) = unsafe { &mut *user.cast::<(&[u8], Vec<Exact>)>() };
+            // SAFETY: `t` is valid during the call.
+            seen.push(exact(b, unsafe { &*t }));
+            true
+        }
+        let mut seen: (&[u8], Vec<Exact>) = (b, Vec::new());
+        // SAFETY: `v` views `b`; `visit` does not unwind.
+        let r = unsafe { lcs_value_walk(&v, Some(visit), (&raw mut seen).cast()) };
+        assert_eq!(
+            (&seen.1, r),
+            (&want.0, want.1),
+            "{}",
+            String::from_utf8_lossy(b)
+        );
+    }
+
+    /// A deterministic xorshift generator for the generated inputs.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len())]
+        }
+    }
+
+    /// Whitespace between tokens: mostly none, sometimes any of the four.
+    fn ws(r: &mut Rng, out: &mut String) {
+        if r.below(4) == 0 {
+            out.push_str(r.pick(&[" ", "\n", "\r\n\t", "  \t "]));
+        }
+    }
+
+    /// String contents crossing word boundaries: escapes of every kind, multi-byte UTF-8.
+    fn string(r: &mut Rng, out: &mut String) {
+        const PIECES: &[&str] = &[
+            "a",
+            "text ",
+            "0123456789abcdef",
+            r#"\""#,
+            r"\\",
+            r"\/",
+            r"\n",
+            r"\t",
+            r"\u00e9",
+            r"\ud83d\ude00",
+            "é",
+            "中文",
+            "😀",
+            "]}",
+            "[{",
+            ",:",
+            r#"\"]"#,
+            r#"\\\""#,
+        ];
+        out.push('"');
+        for _ in 0..r.below(12) {
+            out.push_str(r.pick(PIECES));
+        }
+        out.push('"');
+    }
+
+    fn value(r: &mut Rng, depth: usize, out: &mut String) {
+        let kind = if depth >= 6 {
+            2 + r.below(4)
+        } else {
+            r.below(6)
+        };
+        match kind {
+            0 | 1 => {
+                let object = kind == 0;
+                out.push(if object { '{' } else { '[' });
+                for k in 0..r.below(5) {
+                    ws(r, out);
+                    if k > 0 {
+                        out.push(',');
+                        ws(r, out);
+                    }
+                    if object {
+                        match r.below(4) {
+                            0 => out.push_str(r.pick(&[r#""""#, r#""ключ""#, r#""キー""#])),
+                            _ => string(r, out),
+                        }
+                        ws(r, out);
+                        out.push(':');
+                        ws(r, out);
+                    }
+                    value(r, depth + 1, out);
+                }
+                ws(r, out);
+                out.push(if object { '}' } else { ']' });
+            }
+            2 => string(r, out),
+            3 | 4 => out.push_str(r.pick(&[
+                "0",
+                "-0",
+                "7",
+                "-1.5",
+                "1e10",
+                "-1.5E-3",
+                "2.5e+300",
+                "0.000935",
+                "12345678901234567890",
+                "-0.0e0",
+                "98765.4321e-12",
+            ])),
+            _ => out.push_str(r.pick(&["true", "false", "null"])),
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_reference_on_tricky_values() {
+        for text in [
+            r#"{"a": [1, {"b\"": null}], "c": "x", "d": [], "e": {"f": true}}"#,
+            r#"{"":{},"k":[[],{},[[{}]]],"\u00e9\"":"","é":{"":[]}}"#,
+            r#"[-0,1e10,-1.5E-3,2.5e+300,0.000935,12345678901234567890,-0.0e0]"#,
+            r#"{"ключ":"значение","キー":"\ud83d\ude00","😀":"\\","x\\":"\"\\\""}"#,
+            " [ 1 ,\n\t\"a\" ,\r\n true , false , null ] ",
+            "[\"0123456789abcdef\\\"0123456789abcdef\",\"\\\\\\\\\\\\\\\\\\\\\"]",
+            "-1.5",
+            "\"only\"",
+            "true",
+            "[]",
+            "{}",
+        ] {
+            assert_same_as_reference(text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_reference_on_generated_values() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..if cfg!(miri) { 40 } else { 3000 } {
+            let mut text = String::new();
+            value(&mut r, 0, &mut text);
+            assert_same_as_reference(text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_reference_on_garbage() {
+        const BYTES: &[u8] = b"{}[]\",:\\ \n\t\x01\x00-0e.xtfn\xff";
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..if cfg!(miri) { 20 } else { 3000 } {
+            let mut text = String::new();
+            value(&mut r, 0, &mut text);
+            let mut bytes = text.into_bytes();
+            // Every (non-empty: the API refuses empty views) truncation of a short value, and
+            // random bytes overwritten anywhere.
+            if bytes.len() < 40 {
+                for n in 1..bytes.len() {
+                    assert_same_as_reference(&bytes[..n]);
+                }
+            }
+            for _ in 0..1 + r.below(3) {
+                let at = r.below(bytes.len());
+                bytes[at] = BYTES[r.below(BYTES.len())];
+            }
+            assert_same_as_reference(&bytes);
         }
     }
 }

@@ -157,41 +157,37 @@ fn escaped_bytes(backslashes: u64, carry: u64) -> (u64, u64) {
 }
 
 /// The scans with SSE2 (part of the x86_64 baseline, so compiled for every x86_64 target
-/// unless explicitly disabled): 16 bytes per compare. The intrinsics are called through
-/// four safe wrappers, so the scans inline into the token reader.
+/// unless explicitly disabled): 16 bytes per compare, through `safe_arch` (the same safe
+/// wrappers the core uses), so the scans inline into the token reader without `unsafe`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
-    use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
     };
 
-    /// 16 bytes as a vector (built from two words, which LLVM loads as one).
+    /// 16 bytes as a vector.
     #[inline(always)]
-    fn load(b: &[u8; 16]) -> __m128i {
-        let x = u128::from_le_bytes(*b);
-        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
-        unsafe { _mm_set_epi64x((x >> 64) as u64 as i64, x as u64 as i64) }
+    fn load(b: &[u8; 16]) -> m128i {
+        load_unaligned_m128i(b)
     }
 
     /// Byte-wise `v == c`.
     #[inline(always)]
-    fn eq(v: __m128i, c: u8) -> __m128i {
-        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
-        unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)) }
+    fn eq(v: m128i, c: u8) -> m128i {
+        cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(c as i8))
     }
 
     /// Byte-wise `a | b`.
     #[inline(always)]
-    fn or(a: __m128i, b: __m128i) -> __m128i {
-        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
-        unsafe { _mm_or_si128(a, b) }
+    fn or(a: m128i, b: m128i) -> m128i {
+        bitor_m128i(a, b)
     }
 
     /// Bit `k` set when byte `k` of `m` is 0xff.
     #[inline(always)]
-    fn bits(m: __m128i) -> u64 {
-        // SAFETY: SSE2 is enabled at compile time (the module's cfg); no memory is accessed.
-        u64::from(unsafe { _mm_movemask_epi8(m) } as u16)
+    fn bits(m: m128i) -> u64 {
+        u64::from(move_mask_i8_m128i(m) as u16)
     }
 
     /// Quote and backslash bits of 64 bytes.

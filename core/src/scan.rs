@@ -17,18 +17,6 @@ pub(crate) const FAST_PATHS: bool = !cfg!(feature = "small");
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Bytes of `w` (little-endian) that end a plain string run: `"`, `\`, or a control
-/// character. The lowest set bit is always exact (borrows only propagate upwards).
-#[inline(always)]
-fn string_stop_mask(w: u64) -> u64 {
-    // `"` and `\\` have the high bit clear, so `!(w ^ pattern) & HIGH` is `!w & HIGH`: the
-    // three tests share that factor.
-    let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
-    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
-    let control = w.wrapping_sub(ONES * 0x20);
-    (quote | backslash | control) & !w & HIGH
-}
-
 /// Quotes and backslashes among 16 bytes, one bit a byte (exact). SSE2.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
@@ -58,100 +46,116 @@ fn quote_and_backslash_bits16(chunk: &[u8; 16]) -> (u32, u32) {
     (quotes, backslashes)
 }
 
-/// Index of the first quote or bracket at or after `i` (the stops of the trusted value
-/// skipper), or the length of `bytes`. SSE2: sixteen bytes a step.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+/// A set of bytes a scan stops at, tested sixteen bytes at once (SSE2, x86_64) and eight at
+/// once (SWAR, everywhere; also the x86_64 tail).
+trait StopBytes {
+    /// Bit k set when byte k of `chunk` is a stop.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn bits16(chunk: &[u8; 16]) -> u32;
+    /// The high bit of byte k set when byte k of `w` (little-endian) is a stop; the lowest
+    /// set bit is exact.
+    fn mask8(w: u64) -> u64;
+}
+
+/// Index of the first byte of `S` at or after `i`; `Err` with the position where fewer than
+/// eight bytes remain unscanned when there is none before it.
 #[inline(always)]
-fn next_structural(bytes: &[u8], mut i: usize) -> usize {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
+fn next_stop<S: StopBytes>(bytes: &[u8], mut i: usize) -> Result<usize, usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<16>()) {
+        let m = S::bits16(chunk);
+        if m != 0 {
+            return Ok(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
+        let m = S::mask8(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return Ok(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    Err(i)
+}
+
+/// The stops of the trusted value skipper: quotes and brackets.
+struct Structural;
+
+impl StopBytes for Structural {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(always)]
+    fn bits16(chunk: &[u8; 16]) -> u32 {
+        use safe_arch::{
+            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+            set_splat_i8_m128i,
+        };
         let v = load_unaligned_m128i(chunk);
         // `| 0x20` folds `[` and `]` onto `{` and `}`.
         let folded = bitor_m128i(v, set_splat_i8_m128i(0x20));
         let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
         let open = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'{' as i8));
         let close = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'}' as i8));
-        let m = move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, open), close));
-        if m != 0 {
-            return i + m.trailing_zeros() as usize;
-        }
-        i += 16;
+        move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, open), close)) as u32
     }
-    next_structural_swar(bytes, i)
-}
 
-/// [`next_structural`] without SIMD.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline(always)]
-fn next_structural(bytes: &[u8], i: usize) -> usize {
-    next_structural_swar(bytes, i)
-}
-
-/// [`next_structural`] eight bytes a step (SWAR); the caller handles the last few bytes.
-#[inline(always)]
-fn next_structural_swar(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-        let w = u64::from_le_bytes(*chunk);
+    #[inline(always)]
+    fn mask8(w: u64) -> u64 {
         let folded = w | (ONES * 0x20);
-        let m = byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}');
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
+        byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}')
     }
-    i
 }
 
-/// Index of the first string stop (`"`, `\`, control character) at or after `i`, or the
-/// length of `bytes` when there is none. SSE2: sixteen bytes a step.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-fn next_string_stop(bytes: &[u8], mut i: usize) -> usize {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
-    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<16>()) {
+/// The stops of a validating string scan: `"`, `\`, control characters.
+struct StringStops;
+
+impl StopBytes for StringStops {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(always)]
+    fn bits16(chunk: &[u8; 16]) -> u32 {
+        use safe_arch::{
+            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i,
+            move_mask_i8_m128i, set_splat_i8_m128i,
+        };
         let v = load_unaligned_m128i(chunk);
         let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
         let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
         let control = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
-        let m = move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control));
-        if m != 0 {
-            return i + m.trailing_zeros() as usize;
-        }
-        i += 16;
+        move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), control)) as u32
     }
-    next_string_stop_swar(bytes, i)
+
+    /// `"` and `\\` have the high bit clear, so `!(w ^ pattern) & HIGH` is `!w & HIGH`: the
+    /// three tests share that factor (borrows only propagate upwards, so the lowest set bit
+    /// is exact).
+    #[inline(always)]
+    fn mask8(w: u64) -> u64 {
+        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        let control = w.wrapping_sub(ONES * 0x20);
+        (quote | backslash | control) & !w & HIGH
+    }
 }
 
-/// [`next_string_stop`] without SIMD.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+/// Index of the first quote or bracket at or after `i`; the caller handles the last few
+/// bytes.
+#[inline(always)]
+fn next_structural(bytes: &[u8], i: usize) -> usize {
+    next_stop::<Structural>(bytes, i).unwrap_or_else(|i| i)
+}
+
+/// Index of the first string stop (`"`, `\`, control character) at or after `i`, or the
+/// length of `bytes` when there is none.
 #[inline(always)]
 fn next_string_stop(bytes: &[u8], i: usize) -> usize {
-    next_string_stop_swar(bytes, i)
-}
-
-/// [`next_string_stop`] eight bytes a step (SWAR), then byte by byte.
-#[inline(always)]
-fn next_string_stop_swar(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..).and_then(|s| s.first_chunk::<8>()) {
-        let m = string_stop_mask(u64::from_le_bytes(*chunk));
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
+    next_stop::<StringStops>(bytes, i).unwrap_or_else(|mut i| {
+        while let Some(&b) = bytes.get(i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            i += 1;
         }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            return i;
-        }
-        i += 1;
-    }
-    i
+        i
+    })
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]

@@ -615,20 +615,7 @@ mod tests {
             }
             i
         };
-        let string = |i: usize| {
-            let (mut j, mut escaped) = (i + 1, false);
-            while j < b.len() {
-                match b[j] {
-                    b'"' => return Some((j + 1, escaped)),
-                    b'\\' => {
-                        escaped = true;
-                        j += 2;
-                    }
-                    _ => j += 1,
-                }
-            }
-            None
-        };
+        let string = |i: usize| crate::walk::tests::string_span_bytes(b, i);
         let scalar = |i: usize| {
             let mut j = i;
             while j < b.len() && !matches!(b[j], b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')

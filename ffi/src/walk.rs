@@ -338,7 +338,7 @@ pub(crate) fn next_entry(b: &[u8], pos: usize, member: bool) -> Option<Step> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -422,7 +422,7 @@ mod tests {
     }
 
     /// `string_span` a byte at a time (the definition the fast scans must meet).
-    fn string_span_bytes(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    pub(crate) fn string_span_bytes(b: &[u8], i: usize) -> Option<(usize, bool)> {
         let (mut j, mut escaped) = (i + 1, false);
         while j < b.len() {
             match b[j] {
@@ -435,6 +435,22 @@ mod tests {
             }
         }
         None
+    }
+
+    /// `escaped_bytes` a bit at a time: the bytes right after an unescaped backslash (`bs`
+    /// marks backslashes, `carry` an escape pending from the previous block), escaped
+    /// backslashes left out (only quotes matter), and the carry out.
+    fn escaped_bytes_one_by_one(bs: u64, carry: u64) -> (u64, u64) {
+        let (mut escaped, mut escape_next) = (0u64, carry == 1);
+        for k in 0..64 {
+            if escape_next {
+                escaped |= 1 << k;
+                escape_next = false;
+            } else if bs & (1 << k) != 0 {
+                escape_next = true;
+            }
+        }
+        (escaped & !bs, u64::from(escape_next))
     }
 
     #[test]
@@ -450,19 +466,11 @@ mod tests {
                     } else {
                         ((1u64 << len) - 1) << start
                     };
-                    let (mut want, mut escape_next) = (0u64, carry == 1);
-                    for k in 0..64 {
-                        if escape_next {
-                            want |= 1 << k;
-                            escape_next = false;
-                        } else if bs & (1 << k) != 0 {
-                            escape_next = true;
-                        }
-                    }
-                    // Escaped backslashes are not reported (only quotes matter).
-                    let got = escaped_bytes(bs, carry);
-                    let want = (want & !bs, u64::from(escape_next));
-                    assert_eq!(got, want, "{carry} {start} {len}");
+                    assert_eq!(
+                        escaped_bytes(bs, carry),
+                        escaped_bytes_one_by_one(bs, carry),
+                        "{carry} {start} {len}"
+                    );
                 }
             }
         }
@@ -474,17 +482,11 @@ mod tests {
             x ^= x << 17;
             let bs = if n % 2 == 0 { x } else { x & x.rotate_left(17) };
             let carry = (x >> 40) & 1;
-            let (mut want, mut escape_next) = (0u64, carry == 1);
-            for k in 0..64 {
-                if escape_next {
-                    want |= 1 << k;
-                    escape_next = false;
-                } else if bs & (1 << k) != 0 {
-                    escape_next = true;
-                }
-            }
-            let want = (want & !bs, u64::from(escape_next));
-            assert_eq!(escaped_bytes(bs, carry), want, "{bs:#x} {carry}");
+            assert_eq!(
+                escaped_bytes(bs, carry),
+                escaped_bytes_one_by_one(bs, carry),
+                "{bs:#x} {carry}"
+            );
         }
     }
 

@@ -14,6 +14,9 @@ use crate::value::RawValue;
 /// strings scanned inline at each call site) are compiled out.
 pub(crate) const FAST_PATHS: bool = !cfg!(feature = "small");
 
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod string_block;
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -213,6 +216,20 @@ static HEX: [bool; 256] = {
     }
     t
 };
+
+/// Length of the escape whose backslash is at `bytes[at]` when it is one of the common ones
+/// (the simple escapes, `\uXXXX` outside the surrogate range), checked without a branch;
+/// `None` for a surrogate pair, an error or the end of the input ([`decode_escape`] tells).
+#[inline(always)]
+fn common_escape_len(bytes: &[u8], at: usize) -> Option<usize> {
+    let &[c, h0, h1, h2, h3] = bytes.get(at + 1..at + 6)? else {
+        return None;
+    };
+    let len = ESCAPE_LEN.get(usize::from(c)).copied().unwrap_or(0);
+    let hex = is_hex(h0) & is_hex(h1) & is_hex(h2) & is_hex(h3);
+    let surrogate = (h0 | 0x20 == b'd') & (h1 >= b'8');
+    ((len == 2) | ((len == 6) & hex & !surrogate)).then_some(usize::from(len))
+}
 
 /// True for an ASCII hex digit.
 #[inline(always)]
@@ -551,9 +568,46 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn string_validating(&mut self) -> Result<JsonStr<'a>, Failed> {
         let open = self.pos;
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if FAST_PATHS {
+            // Short strings without escapes (most keys and table cells) end at the first
+            // stop of one 16-byte look; everything else is validated in 64-byte blocks.
+            let i = open + 1;
+            if let Some(chunk) = self.bytes().get(i..).and_then(|s| s.first_chunk::<16>()) {
+                let stops = StringStops::bits16(chunk);
+                let end = i + stops.trailing_zeros() as usize;
+                if stops != 0 && self.bytes().get(end) == Some(&b'"') {
+                    self.pos = end + 1;
+                    return Ok(JsonStr::new(self.slice(i, end), false));
+                }
+            }
+            return self.string_blocks();
+        }
+        self.string_from(open + 1, false)
+    }
+
+    /// [`string_validating`](Self::string_validating) past its first look: 64-byte blocks,
+    /// then byte by byte for the last few bytes of the input.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(never)]
+    fn string_blocks(&mut self) -> Result<JsonStr<'a>, Failed> {
+        let open = self.pos;
+        match string_block::scan(self.bytes(), open + 1) {
+            Ok(string_block::Stop::End { at, escaped }) => {
+                self.pos = at + 1;
+                Ok(JsonStr::new(self.slice(open + 1, at), escaped))
+            }
+            Ok(string_block::Stop::Tail { at, escaped }) => self.string_from(at, escaped),
+            Err((kind, at)) => Err(self.error_at(kind, at)),
+        }
+    }
+
+    /// Validates the string opened at `self.pos` from `i` on (never inside an escape), a stop
+    /// byte at a time; `escaped` when a backslash came before `i`.
+    #[inline(always)]
+    fn string_from(&mut self, mut i: usize, mut escaped: bool) -> Result<JsonStr<'a>, Failed> {
+        let open = self.pos;
         let bytes = self.bytes();
-        let mut escaped = false;
-        let mut i = open + 1;
         loop {
             // Fast path: many bytes at a time until a byte that needs a look.
             i = next_string_stop(bytes, i);
@@ -566,20 +620,9 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    i += match bytes.get(i + 1..i + 6) {
-                        Some(&[c, h0, h1, h2, h3]) => {
-                            // Branch-free check of the common escapes: simple ones and
-                            // `\uXXXX` outside the surrogate range.
-                            let len = ESCAPE_LEN.get(usize::from(c)).copied().unwrap_or(0);
-                            let hex = is_hex(h0) & is_hex(h1) & is_hex(h2) & is_hex(h3);
-                            let surrogate = (h0 | 0x20 == b'd') & (h1 >= b'8');
-                            if (len == 2) | ((len == 6) & hex & !surrogate) {
-                                usize::from(len)
-                            } else {
-                                self.escape(bytes, i)?
-                            }
-                        }
-                        _ => self.escape(bytes, i)?,
+                    i += match common_escape_len(bytes, i) {
+                        Some(len) => len,
+                        None => self.escape(bytes, i)?,
                     };
                 }
                 Some(&b) if b < 0x20 => {
@@ -1003,6 +1046,62 @@ mod tests {
                 n + 1,
                 "control char after {n}"
             );
+        }
+    }
+
+    #[test]
+    fn block_and_byte_scans_agree_at_every_offset() {
+        // Escapes, backslash runs, surrogate pairs, control characters and bad escapes at
+        // every offset around the 16-byte look and the 64-byte blocks, with and without more
+        // text after them: the same end, escape flag, or error kind and offset.
+        let tails = [
+            "\\\"",
+            "\\\\",
+            "\\\\\\\"",
+            "\\n",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "\\uD83D\\uDE00",
+            "\\ud83d",
+            "\\ude00",
+            "\\ud83d\\u0041",
+            "\\u12",
+            "\\x",
+            "\\\u{1}",
+            "\u{1f}",
+            "\\u00\u{1}0",
+            "\\\\\\",
+            "é\\t\"",
+            "\u{7f}",
+        ];
+        let step = if cfg!(miri) { 13 } else { 1 };
+        for n in (0..150).step_by(step) {
+            for tail in tails {
+                for after in [
+                    "",
+                    "\"",
+                    "bb\"",
+                    "\\n\u{1}\"",
+                    "\u{1}\\x\"",
+                    &"c".repeat(70),
+                    "\\\\\"x",
+                ] {
+                    let s = format!("\"{}{tail}{after}", "a".repeat(n));
+                    let mut blocks = Scanner::new(&s, 0, 128);
+                    let got = blocks
+                        .string()
+                        .map(|j| (j.raw(), j.has_escapes(), blocks.pos));
+                    let mut bytes = Scanner::new(&s, 0, 128);
+                    let want = bytes
+                        .string_from(1, false)
+                        .map(|j| (j.raw(), j.has_escapes(), bytes.pos));
+                    let (got, want) = (
+                        got.map_err(|_| blocks.take_error()),
+                        want.map_err(|_| bytes.take_error()),
+                    );
+                    assert_eq!(got, want, "{s:?}");
+                }
+            }
         }
     }
 

@@ -623,6 +623,45 @@ fn one_connection_for_many_calls() {
 }
 
 #[test]
+fn large_bodies_in_every_framing() {
+    // 3 MiB: with a Content-Length it is received into a huge-page mapping on Linux.
+    let big = [
+        &b"{\"padding\":\""[..],
+        &vec![b'a'; 3 << 20],
+        b"\",",
+        SAMPLE.get(1..).unwrap(),
+    ]
+    .concat();
+    let big = std::sync::Arc::new(big);
+    for mode in [
+        BodyMode::Full,
+        BodyMode::Chunked(64 * 1024),
+        BodyMode::CloseDelimited,
+    ] {
+        let server = Server::script(vec![Reply::shared(200, big.clone()).mode(mode.clone())]);
+        let client = builder(&server, &Sleeps::default()).build().unwrap();
+        for _ in 0..2 {
+            let body = retrieve(&client, "s").unwrap();
+            assert!(body.as_bytes() == big.as_slice(), "{mode:?}");
+            assert_eq!(body.parse().unwrap().event_count(), 45);
+            assert!(body.clone().into_bytes() == *big, "{mode:?}");
+        }
+        if mode == BodyMode::Full {
+            assert_eq!(server.connections(), 1, "the mapped read ends the body");
+        }
+    }
+    let server = Server::script(vec![
+        Reply::shared(200, big.clone()).mode(BodyMode::Truncated(big.len() - 100))
+    ]);
+    let client = builder(&server, &Sleeps::default())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = retrieve(&client, "s").unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::Connection, "{e}");
+}
+
+#[test]
 fn configuration_from_the_environment() {
     let server = Server::script(vec![Reply::json(200, SAMPLE)]);
     let base = server.base_url();

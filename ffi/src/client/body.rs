@@ -6,6 +6,7 @@ use std::path::Path;
 use lcsession_core::{line_column, Event, ParseOptions, Session};
 
 use super::error::{ClientError, ClientErrorKind};
+use super::storage::BodyBytes;
 
 /// The body of a successful Get Full Session response, as received (not yet decoded).
 ///
@@ -15,7 +16,7 @@ use super::error::{ClientError, ClientErrorKind};
 /// offline parsing (`lcsession inspect`, `lcs_session_parse`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionBody {
-    bytes: Vec<u8>,
+    bytes: BodyBytes,
     status: u16,
     request_id: Option<String>,
     url: String,
@@ -23,7 +24,7 @@ pub struct SessionBody {
 
 impl SessionBody {
     pub(crate) fn new(
-        bytes: Vec<u8>,
+        bytes: BodyBytes,
         status: u16,
         request_id: Option<String>,
         url: String,
@@ -38,12 +39,13 @@ impl SessionBody {
 
     /// The body bytes, exactly as received.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.as_slice()
     }
 
-    /// The body bytes, moved out.
+    /// The body bytes as a `Vec`: moved out, or copied when the body was received into a
+    /// huge-page mapping (bodies of 2 MiB and more with a `Content-Length`, on Linux).
     pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
+        self.bytes.into_vec()
     }
 
     /// The HTTP status of the response (a 2xx).
@@ -75,7 +77,7 @@ impl SessionBody {
         &self,
         options: ParseOptions,
     ) -> Result<Session<'_, ID, TEXT, LIST>, ClientError> {
-        Session::parse_with(&self.bytes, options).map_err(|e| self.invalid(e))
+        Session::parse_with(self.bytes.as_slice(), options).map_err(|e| self.invalid(e))
     }
 
     /// Validates and decodes the body in one pass, calling `visit` for each event as it is
@@ -87,12 +89,12 @@ impl SessionBody {
         options: ParseOptions,
         visit: impl FnMut(&Event<'a>),
     ) -> Result<Session<'a, ID, TEXT, LIST>, ClientError> {
-        Session::parse_visiting(&self.bytes, options, visit).map_err(|e| self.invalid(e))
+        Session::parse_visiting(self.bytes.as_slice(), options, visit).map_err(|e| self.invalid(e))
     }
 
     /// The error for a body the decoder rejected.
     pub fn invalid(&self, error: lcsession_core::Error) -> ClientError {
-        let (line, column) = line_column(&self.bytes, error.offset());
+        let (line, column) = line_column(self.bytes.as_slice(), error.offset());
         ClientError::new(
             ClientErrorKind::InvalidBody,
             format!("the response is not a valid session: {error} (line {line}, column {column})"),
@@ -100,14 +102,14 @@ impl SessionBody {
         .with_url(&self.url)
         .with_status(self.status)
         .with_request_id(self.request_id.clone())
-        .with_body(&self.bytes, false)
+        .with_body(self.bytes.as_slice(), false)
         .with_decode(error)
     }
 
     /// Writes the raw body to `writer` (then flushes it).
     pub fn write_to(&self, mut writer: impl Write) -> Result<(), ClientError> {
         writer
-            .write_all(&self.bytes)
+            .write_all(self.bytes.as_slice())
             .and_then(|()| writer.flush())
             .map_err(|e| {
                 ClientError::new(ClientErrorKind::Io, format!("writing the session: {e}"))
@@ -130,7 +132,10 @@ impl SessionBody {
         tmp_name.push(format!(".{}.part", std::process::id()));
         let tmp = path.with_file_name(tmp_name);
         let written = std::fs::File::create(&tmp)
-            .and_then(|mut f| f.write_all(&self.bytes).and_then(|()| f.sync_all()))
+            .and_then(|mut f| {
+                f.write_all(self.bytes.as_slice())
+                    .and_then(|()| f.sync_all())
+            })
             .and_then(|()| std::fs::rename(&tmp, path));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);

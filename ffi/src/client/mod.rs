@@ -31,6 +31,7 @@ mod config;
 mod error;
 mod platform;
 mod retry;
+mod storage;
 mod url;
 
 use std::io::Read;
@@ -44,6 +45,7 @@ pub use config::{
 };
 pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
+use storage::BodyBytes;
 pub use url::{check_session_id, session_url};
 
 /// The default timeout of one attempt, from connecting to the end of the body.
@@ -562,17 +564,25 @@ impl Client {
         if content_length.is_some_and(|n| n > limit) {
             return Err(too_large());
         }
-        let capacity = content_length.unwrap_or(64 * 1024).min(limit);
-        let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        if let Err(e) = (&mut reader)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-        {
-            let mut failure = io_failure(e, "reading the response body");
-            failure.error = with_context(failure.error);
-            return Err(failure);
-        }
-        if bytes.len() as u64 > limit {
+        let read = match content_length.and_then(|n| usize::try_from(n).ok()) {
+            Some(len) => BodyBytes::read_exact_len(&mut reader, len),
+            None => {
+                let mut bytes = Vec::with_capacity(64 * 1024);
+                (&mut reader)
+                    .take(limit.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map(|_| BodyBytes::Heap(bytes))
+            }
+        };
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let mut failure = io_failure(e, "reading the response body");
+                failure.error = with_context(failure.error);
+                return Err(failure);
+            }
+        };
+        if bytes.as_slice().len() as u64 > limit {
             return Err(too_large());
         }
         Ok(SessionBody::new(bytes, status, request_id, url.to_owned()))

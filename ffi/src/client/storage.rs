@@ -1,0 +1,129 @@
+//! Where a response body's bytes live: a `Vec`, or, for a large body whose length is known,
+//! on Linux, an anonymous memory map advised to use transparent huge pages (not under Miri,
+//! which cannot map memory).
+//!
+//! Receiving into fresh memory faults every 4 KiB page in: on a 20 MiB body that was about
+//! 6 ms of a 40 ms retrieve-and-decode in a fresh process (5,300 page faults; the same
+//! writes into a huge-page mapping took 4 ms less). Where huge pages are off or the advice
+//! is refused, the mapping simply stays on small pages.
+
+use std::io::{self, Read};
+
+/// Bodies at least this long (with a `Content-Length`) are mapped on Linux: one huge page.
+#[cfg(all(target_os = "linux", not(miri)))]
+const MAPPED_MIN: usize = 2 << 20;
+
+/// The bytes of a body, read once and never moved.
+pub(crate) enum BodyBytes {
+    /// On the heap (small bodies, bodies without a length, other systems).
+    Heap(Vec<u8>),
+    /// An anonymous mapping of exactly the body's length.
+    #[cfg(all(target_os = "linux", not(miri)))]
+    Mapped(memmap2::MmapMut),
+}
+
+impl BodyBytes {
+    /// The bytes.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            BodyBytes::Heap(v) => v,
+            #[cfg(all(target_os = "linux", not(miri)))]
+            BodyBytes::Mapped(m) => m,
+        }
+    }
+
+    /// The bytes as a `Vec` (a copy for a mapped body).
+    pub(crate) fn into_vec(self) -> Vec<u8> {
+        match self {
+            BodyBytes::Heap(v) => v,
+            #[cfg(all(target_os = "linux", not(miri)))]
+            BodyBytes::Mapped(m) => m.to_vec(),
+        }
+    }
+
+    /// Reads a body of exactly `len` bytes (its `Content-Length`), then the end of the
+    /// stream (which lets the connection go back to the pool). A shorter body is an
+    /// `UnexpectedEof` error, a longer one `InvalidData`.
+    pub(crate) fn read_exact_len(reader: &mut impl Read, len: usize) -> io::Result<BodyBytes> {
+        #[cfg(all(target_os = "linux", not(miri)))]
+        if len >= MAPPED_MIN {
+            let mut map = memmap2::MmapMut::map_anon(len)?;
+            // Advice only: an error (huge pages disabled) leaves ordinary pages.
+            let _ = map.advise(memmap2::Advice::HugePage);
+            reader.read_exact(&mut map)?;
+            expect_end(reader, len)?;
+            return Ok(BodyBytes::Mapped(map));
+        }
+        let mut bytes = Vec::with_capacity(len);
+        reader.take(len as u64).read_to_end(&mut bytes)?;
+        if bytes.len() < len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the body ended after {} of {len} bytes", bytes.len()),
+            ));
+        }
+        expect_end(reader, len)?;
+        Ok(BodyBytes::Heap(bytes))
+    }
+}
+
+/// Reads the end of a body that should hold exactly `len` bytes.
+fn expect_end(reader: &mut impl Read, len: usize) -> io::Result<()> {
+    let mut probe = [0u8; 1];
+    loop {
+        match reader.read(&mut probe) {
+            Ok(0) => return Ok(()),
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the body is longer than its Content-Length of {len} bytes"),
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+impl Clone for BodyBytes {
+    fn clone(&self) -> Self {
+        BodyBytes::Heap(self.as_slice().to_vec())
+    }
+}
+
+impl PartialEq for BodyBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for BodyBytes {}
+
+impl std::fmt::Debug for BodyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_exactly_the_length_or_fails() {
+        for len in [0, 10, 3 << 20] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let body = BodyBytes::read_exact_len(&mut data.as_slice(), len).unwrap();
+            assert_eq!(body.as_slice(), data.as_slice());
+            assert_eq!(body.clone(), body);
+            assert_eq!(body.into_vec(), data);
+            if len > 0 {
+                let short = BodyBytes::read_exact_len(&mut &data[..len - 1], len).unwrap_err();
+                assert_eq!(short.kind(), io::ErrorKind::UnexpectedEof, "{len}");
+                let longer = [data.as_slice(), b"x"].concat();
+                let long = BodyBytes::read_exact_len(&mut longer.as_slice(), len).unwrap_err();
+                assert_eq!(long.kind(), io::ErrorKind::InvalidData, "{len}");
+            }
+        }
+    }
+}

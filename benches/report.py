@@ -29,6 +29,8 @@ ROWS = [
     ("serde_json/typed_enum", "internally tagged enum, Value for arguments/result (info)"),
     ("serde_json/ignored_any", "validation only (IgnoredAny)"),
     ("serde_json/value", "serde_json::Value tree (info)"),
+    ("simd_json/tape", "peer (info): simd-json tape (in place; input copied untimed)"),
+    ("sonic_rs/ignored_any", "peer (info): sonic-rs, validation only (IgnoredAny)"),
 ]
 # (row, minimum ratio row/BASE, what it checks)
 REQUIREMENTS = [

@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use lcsession_benches::read::{
     read_lcsession, read_lcsession_one_pass, read_tagged, read_typed, touch_str, Unescaper,
 };
@@ -41,6 +41,14 @@ fn check(name: &str, doc: &[u8]) -> usize {
         read_tagged(&tagged),
         events,
         "{name}: typed_enum event count"
+    );
+    assert!(
+        simd_json::to_tape(&mut doc.to_vec()).is_ok(),
+        "{name}: simd_json failed"
+    );
+    assert!(
+        sonic_rs::from_slice::<serde::de::IgnoredAny>(doc).is_ok(),
+        "{name}: sonic_rs failed"
     );
     events
 }
@@ -108,6 +116,17 @@ fn bench_input(c: &mut Criterion, name: &str, doc: &[u8]) {
     });
     group.bench_function("serde_json/value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(doc)).is_ok())
+    });
+    group.bench_function("simd_json/tape", |b| {
+        // simd-json parses in place: each iteration gets a fresh copy, made untimed.
+        b.iter_batched_ref(
+            || doc.to_vec(),
+            |buf| simd_json::to_tape(black_box(buf)).is_ok(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("sonic_rs/ignored_any", |b| {
+        b.iter(|| sonic_rs::from_slice::<serde::de::IgnoredAny>(black_box(doc)).is_ok())
     });
     group.finish();
 }

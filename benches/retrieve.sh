@@ -8,7 +8,8 @@
 #   - `curl -s -o /dev/null URL` (a fresh process per fetch), with
 #   - `retrieve_bench URL ID 1` (a fresh process: client, retrieve, full decode, every event),
 #   - the same with RETRIEVE_ONLY=1 (no decode; information),
-# with the CPU time (user + system) of each process and the server's CPU per fetch; then times 100 sequential retrieve+decode calls on one client in one process and counts the
+# with the CPU time (user + system) of each process and the server's CPU per fetch; then
+# times 100 sequential retrieve+decode calls on one client in one process and counts the
 # TCP connections the server accepted for them. Respects CARGO_TARGET_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -11,6 +11,9 @@
 //!     deletions, truncation, duplicated spans): lcsession never panics, its error offsets
 //!     stay within the input, everything it accepts serde_json accepts (and reads the same),
 //!     and whatever serde_json rejects as a syntax error lcsession rejects.
+//! (c) Long strings dense with escapes, surrogate pairs and backslash runs, half of them with
+//!     one invalid piece somewhere, as event text and in an unknown field: accepted exactly
+//!     when serde_json accepts them, with the same decoded text.
 //!
 //! Case counts are fixed (256 per property; 8 under Miri) so the suite takes seconds in
 //! debug builds; `PROPTEST_CASES` overrides them for longer runs.
@@ -570,5 +573,93 @@ fn the_unmutated_inputs_pass_the_same_checks() {
         check_mutated(bad).unwrap();
         assert!(lcsession_core::parse(bad).is_err());
         assert!(serde_json::from_slice::<Value>(bad).is_err());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) long strings dense with escapes
+
+/// Pieces of valid string text that stress the string scanners: escapes of every kind,
+/// surrogate pairs, backslash runs, multi-byte characters.
+const GOOD_PIECES: &[&str] = &[
+    "a",
+    "bc",
+    "é",
+    "😀",
+    "\\\"",
+    "\\\\",
+    "\\/",
+    "\\b",
+    "\\n",
+    "\\t",
+    "\\u00e9",
+    "\\u0000",
+    "\\ud83d\\ude00",
+    "\\uDBFF\\uDFFF",
+    "\\\\\\\\",
+];
+
+/// Pieces that make a string invalid (or end it early): lone surrogate halves, cut and
+/// unknown escapes, raw quotes, lone backslashes, control characters.
+const BAD_PIECES: &[&str] = &[
+    "\\ud83d",
+    "\\ude00",
+    "\\ud83d\\u0041",
+    "\\u12",
+    "\\x",
+    "\\",
+    "\"",
+    "\u{1}",
+    "\t",
+    "\\\\\\",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Strings of up to a few hundred bytes made of [`GOOD_PIECES`] and plain runs, with one
+    /// of [`BAD_PIECES`] inserted half the time (so the troublemakers land at every offset
+    /// of the 16- and 64-byte scan steps), as event text and inside an unknown field:
+    /// accepted exactly when serde_json accepts them, with the same decoded text.
+    #[test]
+    fn long_escaped_strings_agree_with_serde_json(
+        picks in prop::collection::vec((0usize..GOOD_PIECES.len() * 3, 0usize..8), 0..160),
+        bad in prop::option::of((any::<Index>(), 0usize..BAD_PIECES.len())),
+    ) {
+        let mut pieces: Vec<String> = picks
+            .iter()
+            .map(|&(k, run)| match GOOD_PIECES.get(k) {
+                Some(piece) => piece.to_string(),
+                // Two picks in three are plain runs of 1-8 letters.
+                None => "xyzwvuts".get(..=run).unwrap_or("x").to_string(),
+            })
+            .collect();
+        if let Some((at, k)) = bad {
+            let at = at.index(pieces.len() + 1);
+            pieces.insert(at, BAD_PIECES.get(k).copied().unwrap_or("\\").to_string());
+        }
+        let text = pieces.concat();
+        let doc = format!(
+            r#"{{"events":[{{"type":"thinking","content":"{text}"}}],"session_id":"s","last_updated_at":"t","x":["{text}"]}}"#
+        );
+        let ours = lcsession_core::parse(doc.as_bytes());
+        let theirs = serde_json::from_str::<Value>(&doc);
+        match (&ours, &theirs) {
+            (Ok(session), Ok(value)) => {
+                let want = value["events"][0]["content"].as_str().unwrap_or_default();
+                let event = session.events().next();
+                let content = event.as_ref().and_then(|e| e.content());
+                prop_assert!(content.is_some_and(|c| c == *want), "{doc:?}");
+            }
+            (Err(e), Err(_)) => {
+                prop_assert!(e.offset() <= doc.len(), "{doc:?}: {e}");
+            }
+            _ => prop_assert!(
+                false,
+                "lcsession {:?}, serde_json {:?} on {doc:?}",
+                ours.as_ref().err(),
+                theirs.as_ref().err()
+            ),
+        }
     }
 }

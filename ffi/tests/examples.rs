@@ -51,10 +51,6 @@ fn staticlib() -> PathBuf {
 /// output of `cargo rustc -p lcsession --crate-type staticlib -- --print native-static-libs`
 /// (kept in step with `ffi/lcsession.pc.in` by a test below).
 const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lc",
-    "-lm",
-    "-lrt",
-    "-lpthread",
     "-lgcc_s",
     "-lutil",
     "-lrt",

@@ -76,6 +76,7 @@
 mod depth;
 mod error;
 mod escape;
+mod escaped;
 mod event;
 mod field;
 mod header;
@@ -102,6 +103,13 @@ pub use number::{Number, NumberBuf, NumberError, NUMBER_CAPACITY};
 pub use session::{Events, ParseOptions, Session, UnknownFields};
 pub use str::{BufferTooSmall, Chars, JsonStr, Segment, Segments};
 pub use value::{Items, Members, RawValue, ValueKind};
+
+/// Not part of the API: scanning helpers the `lcsession` crate (C ABI) shares with the core,
+/// so each exists once. They may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::escaped::escaped_bytes;
+}
 
 /// Parses a session with the default header capacities and options.
 ///

@@ -131,31 +131,6 @@ fn scalar_end_words(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Positions of the bytes escaped by a backslash in a 64-byte block: `backslashes` has bit
-/// `k` set for a backslash at byte `k`; `carry` is 1 when the block's first byte is escaped
-/// (an odd run of backslashes ended the previous block). Returns the escaped bytes other than
-/// backslashes (the byte after each odd-length run) and the carry into the next block. This is simdjson's
-/// odd-backslash-sequence computation: runs are told apart by the parity of where they start
-/// and end, with additions instead of a loop over the backslashes.
-#[cfg(any(all(target_arch = "x86_64", target_feature = "sse2"), test))]
-#[inline(always)]
-fn escaped_bytes(backslashes: u64, carry: u64) -> (u64, u64) {
-    const EVEN: u64 = 0x5555_5555_5555_5555;
-    const ODD: u64 = !EVEN;
-    let bs = backslashes;
-    let starts = bs & !(bs << 1);
-    // A run continuing an odd run from the previous block counts as starting at an odd bit.
-    let even_start_mask = EVEN ^ carry;
-    let even_starts = starts & even_start_mask;
-    let odd_starts = starts & !even_start_mask;
-    let even_carries = bs.wrapping_add(even_starts);
-    let (odd_carries, carry_out) = bs.overflowing_add(odd_starts);
-    let odd_carries = odd_carries | carry;
-    let even_ends = even_carries & !bs;
-    let odd_ends = odd_carries & !bs;
-    ((even_ends & ODD) | (odd_ends & EVEN), u64::from(carry_out))
-}
-
 /// The scans with SSE2 (part of the x86_64 baseline, so compiled for every x86_64 target
 /// unless explicitly disabled): 16 bytes per compare, through `safe_arch` (the same safe
 /// wrappers the core uses), so the scans inline into the token reader without `unsafe`.
@@ -224,7 +199,8 @@ mod sse2 {
         let (mut escaped, mut carry) = (false, 0);
         while let Some(block) = b.get(j..).and_then(|r| r.first_chunk::<64>()) {
             let (quotes, backslashes) = quotes_and_backslashes(block);
-            let (escaped_bytes, carry_out) = super::escaped_bytes(backslashes, carry);
+            let (escaped_bytes, carry_out) =
+                lcsession_core::__private::escaped_bytes(backslashes, carry);
             let closing = quotes & !escaped_bytes;
             if closing != 0 {
                 let before = closing.wrapping_sub(1) & !closing;
@@ -435,59 +411,6 @@ pub(crate) mod tests {
             }
         }
         None
-    }
-
-    /// `escaped_bytes` a bit at a time: the bytes right after an unescaped backslash (`bs`
-    /// marks backslashes, `carry` an escape pending from the previous block), escaped
-    /// backslashes left out (only quotes matter), and the carry out.
-    fn escaped_bytes_one_by_one(bs: u64, carry: u64) -> (u64, u64) {
-        let (mut escaped, mut escape_next) = (0u64, carry == 1);
-        for k in 0..64 {
-            if escape_next {
-                escaped |= 1 << k;
-                escape_next = false;
-            } else if bs & (1 << k) != 0 {
-                escape_next = true;
-            }
-        }
-        (escaped & !bs, u64::from(escape_next))
-    }
-
-    #[test]
-    fn escaped_bytes_follow_odd_backslash_runs() {
-        // Every run length at every offset, with and without a carry in; checked against a
-        // byte-at-a-time walk of the block.
-        let step = if cfg!(miri) { 7 } else { 1 };
-        for carry in [0, 1] {
-            for start in (0..64).step_by(step) {
-                for len in 0..=64 - start {
-                    let bs = if len == 64 {
-                        !0
-                    } else {
-                        ((1u64 << len) - 1) << start
-                    };
-                    assert_eq!(
-                        escaped_bytes(bs, carry),
-                        escaped_bytes_one_by_one(bs, carry),
-                        "{carry} {start} {len}"
-                    );
-                }
-            }
-        }
-        // Many runs per block: pseudo-random masks, dense and sparse.
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        for n in 0..if cfg!(miri) { 500 } else { 20_000 } {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let bs = if n % 2 == 0 { x } else { x & x.rotate_left(17) };
-            let carry = (x >> 40) & 1;
-            assert_eq!(
-                escaped_bytes(bs, carry),
-                escaped_bytes_one_by_one(bs, carry),
-                "{bs:#x} {carry}"
-            );
-        }
     }
 
     #[test]

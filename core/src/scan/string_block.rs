@@ -11,6 +11,7 @@ use safe_arch::{
 
 use crate::error::ErrorKind;
 use crate::escape::decode_escape;
+use crate::escaped::escaped_bytes;
 
 use super::common_escape_len;
 
@@ -44,21 +45,6 @@ fn masks(block: &[u8; 64]) -> (u64, u64, u64) {
         controls |= bits(cmp_eq_mask_i8_m128i(min_u8_m128i(v, below), v));
     }
     (quotes, backslashes, controls)
-}
-
-/// The bytes escaped by a backslash (the byte after an odd run of backslashes; escaped
-/// backslashes excluded), given the block's backslashes and `carry` (1 when the previous
-/// block ended in an odd run). Returns them and the carry into the next block.
-#[inline(always)]
-pub(super) fn escaped_bytes(backslashes: u64, carry: u64) -> (u64, u64) {
-    const EVEN: u64 = 0x5555_5555_5555_5555;
-    // A backslash escaped by the previous block's run starts nothing.
-    let bs = backslashes & !carry;
-    let follows_escape = (bs << 1) | carry;
-    let odd_starts = bs & !EVEN & !follows_escape;
-    let (even_runs, overflow) = odd_starts.overflowing_add(bs);
-    let escaped = (EVEN ^ (even_runs << 1)) & follows_escape;
-    (escaped & !backslashes, u64::from(overflow))
 }
 
 /// Validates string content from `i` (just after the opening quote, or any position that
@@ -138,44 +124,5 @@ fn escape_len(bytes: &[u8], at: usize) -> Result<usize, (ErrorKind, usize)> {
     match common_escape_len(bytes, at) {
         Some(len) => Ok(len),
         None => decode_escape(bytes, at).map(|(_, len)| len),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The escaped bytes, one byte at a time.
-    fn escaped_bytes_one_by_one(bs: u64, carry: u64) -> (u64, u64) {
-        let (mut escaped, mut escape_next) = (0u64, carry == 1);
-        for k in 0..64 {
-            if escape_next {
-                escaped |= 1 << k;
-                escape_next = false;
-            } else if bs & (1 << k) != 0 {
-                escape_next = true;
-            }
-        }
-        (escaped & !bs, u64::from(escape_next))
-    }
-
-    #[test]
-    fn escaped_bytes_follow_odd_backslash_runs() {
-        let step = if cfg!(miri) { 7 } else { 1 };
-        for carry in [0, 1] {
-            for len in (1..=64).step_by(step) {
-                for at in (0..=64 - len).step_by(step) {
-                    let run = (u64::MAX >> (64 - len)) << at;
-                    for other in [0, 0x8000_0000_0000_0001, 0x0123_4567_89ab_cdef] {
-                        let bs = run | other;
-                        assert_eq!(
-                            escaped_bytes(bs, carry),
-                            escaped_bytes_one_by_one(bs, carry),
-                            "bs {bs:#x} carry {carry}"
-                        );
-                    }
-                }
-            }
-        }
     }
 }

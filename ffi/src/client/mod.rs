@@ -566,13 +566,7 @@ impl Client {
         }
         let read = match content_length.and_then(|n| usize::try_from(n).ok()) {
             Some(len) => BodyBytes::read_exact_len(&mut reader, len),
-            None => {
-                let mut bytes = Vec::with_capacity(64 * 1024);
-                (&mut reader)
-                    .take(limit.saturating_add(1))
-                    .read_to_end(&mut bytes)
-                    .map(|_| BodyBytes::Heap(bytes))
-            }
+            None => BodyBytes::read_up_to(&mut reader, limit.saturating_add(1)),
         };
         let bytes = match read {
             Ok(bytes) => bytes,

@@ -65,6 +65,13 @@ impl BodyBytes {
         expect_end(reader, len)?;
         Ok(BodyBytes::Heap(bytes))
     }
+
+    /// Reads a body without a length to its end, or to `max` bytes, whichever comes first.
+    pub(crate) fn read_up_to(reader: &mut impl Read, max: u64) -> io::Result<BodyBytes> {
+        let mut bytes = Vec::with_capacity(64 * 1024);
+        reader.take(max).read_to_end(&mut bytes)?;
+        Ok(BodyBytes::Heap(bytes))
+    }
 }
 
 /// Reads the end of a body that should hold exactly `len` bytes.

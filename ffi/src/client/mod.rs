@@ -30,6 +30,7 @@ mod body;
 mod config;
 mod error;
 mod platform;
+mod resolve;
 mod retry;
 mod storage;
 mod url;
@@ -274,7 +275,11 @@ impl ClientBuilder {
         } else {
             config
         };
-        let agent: ureq::Agent = config.build().into();
+        let agent = ureq::Agent::with_parts(
+            config.build(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            resolve::LiteralFirst::default(),
+        );
 
         Ok(Client {
             inner: Arc::new(Inner {

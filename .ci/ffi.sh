@@ -4,7 +4,8 @@
 #      on every bad input: expected output, expected errors, no sanitizer report; the fetch
 #      examples (HTTP client) against `lcsession-testserver` on 127.0.0.1: a session
 #      retrieved and saved, a body that is not a session, a closed port, a missing API key;
-#   2. the same programs under valgrind: zero errors and zero leaks of any kind;
+#   2. the same programs under valgrind: zero errors and zero leaks of any kind; a fetch
+#      from 127.0.0.1 starts no thread (strace);
 #   3. the static-link flags: ffi/lcsession.pc.in lists what rustc says a static link needs,
 #      and `pkg-config --static --libs` links a working program;
 #   4. Miri over the crate's Rust tests (the C ones are ignored there).
@@ -27,6 +28,7 @@ need=()
 command -v clang >/dev/null || need+=(clang)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v strace >/dev/null || need+=(strace)
 [ -f /usr/include/cjson/cJSON.h ] || need+=(libcjson-dev)
 [ -f /usr/include/jsmn.h ] || need+=(libjsmn-dev)
 # clang's sanitizer runtimes (Debian ships them separately from clang on some versions).
@@ -227,6 +229,17 @@ vg=(valgrind -q --error-exitcode=86 --leak-check=full --show-leak-kinds=all
   --errors-for-leak-kinds=all --track-origins=yes --suppressions="$work/rust-statics.supp")
 check c "${vg[@]}"
 check cpp "${vg[@]}"
+
+say "no threads: a fetch from an IP-literal host starts none (strace)"
+# ureq's own resolver runs each lookup on a detached thread that can outlive a short
+# program (an earlier flaky valgrind report); ours answers IP literals itself. Three
+# attempts on a closed port must make no clone/fork system call at all.
+LLAMA_CLOUD_API_KEY=llx-ffi-ci-key strace -f -qq -e trace=clone,clone3,fork,vfork \
+  -o "$work/clones" "$bin_dir/fetch.c" "$closed_url" ses-1 >/dev/null 2>"$work/err" || true
+grep -q "attempts: 3" "$work/err" || { cat "$work/err" >&2; fail "fetch.c under strace: unexpected run"; }
+[ -f "$work/clones" ] || fail "strace wrote no trace"
+! grep -qE 'clone|fork' "$work/clones" ||
+  { cat "$work/clones" >&2; fail "fetch.c started a thread or process for 127.0.0.1"; }
 
 say "pkg-config: static link of examples/c/transcript.c"
 bash ffi/install.sh --prefix "$work/prefix" --static-only --from "$target/debug" >/dev/null

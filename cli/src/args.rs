@@ -112,6 +112,8 @@ pub struct RetrieveArgs {
     pub api_key: Option<String>,
 
     /// API base URL [default: $LLAMA_CLOUD_BASE_URL, else https://api.cloud.llamaindex.ai].
+    // The doc comment is `--help` text, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 

@@ -20,7 +20,7 @@
 //!
 //! Transport: `ureq` with rustls and the bundled Mozilla roots (`webpki-roots`). To trust the
 //! operating system's certificate store instead (corporate CAs), build with the
-//! `platform-verifier` feature and call [`ClientBuilder::platform_roots`]. Proxies come from
+//! `platform-verifier` feature and call `ClientBuilder::platform_roots`. Proxies come from
 //! `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, as with ureq. A host name is
 //! looked up by the system resolver on a short-lived helper thread (ureq's, so the lookup
 //! obeys the connect timeout); an IP-address host such as `127.0.0.1` or `[::1]` is used

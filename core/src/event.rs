@@ -476,28 +476,25 @@ pub(crate) fn decode_event<'a>(
     index: usize,
     depth: u16,
 ) -> Option<Event<'a>> {
-    decode_event_inner(sc, index, depth).ok()
+    decode_event_inner(sc, index, depth)
 }
 
 #[cfg_attr(not(feature = "small"), inline(always))]
-fn decode_event_inner<'a>(
-    sc: &mut Scanner<'a>,
-    index: usize,
-    depth: u16,
-) -> Result<Event<'a>, Failed> {
-    if sc.peek_value()? != b'{' {
-        return Err(sc.error(ErrorKind::WrongType {
+fn decode_event_inner<'a>(sc: &mut Scanner<'a>, index: usize, depth: u16) -> Option<Event<'a>> {
+    if sc.peek_value().ok()? != b'{' {
+        sc.error(ErrorKind::WrongType {
             at: Location::event(index, ""),
             expected: JsonType::Object,
-        }));
+        });
+        return None;
     }
     if FAST_PATHS {
         if let Some(event) = compact_text_event(sc, index, depth + 1) {
-            return Ok(event);
+            return Some(event);
         }
     }
     let start = sc.pos;
-    sc.object_start(depth + 1)?;
+    sc.object_start(depth + 1).ok()?;
     let mut slots = Slots {
         text: sc.text(),
         base: sc.base(),
@@ -512,7 +509,7 @@ fn decode_event_inner<'a>(
     };
     let mut first = true;
     loop {
-        if !sc.next_member(&mut first)? {
+        if !sc.next_member(&mut first).ok()? {
             break;
         }
         let known = if FAST_PATHS {
@@ -523,26 +520,27 @@ fn decode_event_inner<'a>(
         let k = match known {
             Some((k, len)) => {
                 sc.pos += len;
-                sc.expect(b':', "`:`")?;
+                sc.expect(b':', "`:`").ok()?;
                 k
             }
-            None => match key_index(sc.key()?) {
+            None => match key_index(sc.key().ok()?) {
                 Some(k) => k,
                 None => {
-                    sc.skip_value(depth + 1)?;
+                    sc.skip_value(depth + 1).ok()?;
                     continue;
                 }
             },
         };
         let bit = 1u16 << k;
         if slots.present & bit != 0 {
-            return Err(sc.error(ErrorKind::DuplicateField(Location::event(
+            sc.error(ErrorKind::DuplicateField(Location::event(
                 index,
                 KEYS.get(k).copied().unwrap_or(""),
-            ))));
+            )));
+            return None;
         }
         slots.present |= bit;
-        let span = if sc.peek_value()? == b'"' {
+        let span = if sc.peek_value().ok()? == b'"' {
             let open = sc.pos;
             slots.strings |= bit;
             let tag = if FAST_PATHS && k == TYPE {
@@ -556,14 +554,14 @@ fn decode_event_inner<'a>(
                     sc.pos += len;
                 }
                 None => {
-                    if sc.string_any()?.has_escapes() {
+                    if sc.string_any().ok()?.has_escapes() {
                         slots.escaped |= bit;
                     }
                 }
             }
             (open + 1, sc.pos - 1)
         } else {
-            let v = sc.skip_value(depth + 1)?;
+            let v = sc.skip_value(depth + 1).ok()?;
             let from = v.offset() - slots.base;
             (from, from + v.as_raw_str().len())
         };
@@ -572,10 +570,14 @@ fn decode_event_inner<'a>(
         }
     }
     slots.raw = RawValue::new(sc.slice(start, sc.pos), slots.base + start);
-    slots.to_event().map_err(|Failed| {
+    // `to_event` writes the event straight into this function's return slot; an error
+    // was recorded in `slots.err` and moves to the scanner.
+    let event = slots.to_event();
+    if event.is_none() {
         let e = slots.err.get();
-        sc.fail(e.kind(), e.offset())
-    })
+        sc.fail(e.kind(), e.offset());
+    }
+    event
 }
 
 impl<'a> Slots<'a> {
@@ -660,10 +662,10 @@ impl<'a> Slots<'a> {
     }
 
     #[inline]
-    fn to_event(&self) -> Result<Event<'a>, Failed> {
+    fn to_event(&self) -> Option<Event<'a>> {
         let (ty, inferred) = match self.tag {
             Some(tag) => (tag, false),
-            None => self.slow_type()?,
+            None => self.slow_type().ok()?,
         };
         // The five text-bearing types inline (the bulk of a session); the rest out of line.
         let body = match ty {
@@ -671,16 +673,16 @@ impl<'a> Slots<'a> {
             | EventType::TextDelta
             | EventType::Thinking
             | EventType::Text
-            | EventType::UserInput => text_body(ty, self.string(CONTENT)?),
+            | EventType::UserInput => text_body(ty, self.string(CONTENT).ok()?),
             _ => match self.body(ty) {
                 Ok(body) => body,
                 // No `type` was claimed, so fields that do not fit a guess are no contract
                 // breach.
-                Err(_) if inferred => return Ok(self.finish(EventBody::Untyped, false)),
-                Err(e) => return Err(e),
+                Err(_) if inferred => return Some(self.finish(EventBody::Untyped, false)),
+                Err(Failed) => return None,
             },
         };
-        Ok(self.finish(body, inferred))
+        Some(self.finish(body, inferred))
     }
 
     /// The type when it was not a verbatim known tag: an escaped or unknown tag, a wrong

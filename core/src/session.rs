@@ -258,29 +258,16 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         let mut seen = 0u32;
         let mut first = true;
         while let Some(key) = sc.next_key(&mut first)? {
-            let Some(i) = TOP.iter().position(|name| key.eq_str(name)) else {
+            let Some(i) = top_key(&key) else {
                 sc.skip_value(1)?;
                 continue;
             };
-            let at = Location::header(TOP.get(i).copied().unwrap_or(""));
+            let at = top_location(i);
             read::mark_seen(&mut seen, i as u32, sc, at)?;
-            match i {
-                0 => events = Some(scan_events(sc, visit)?),
-                1 => read::heapless_string(sc, at, &mut header.session_id)?,
-                2 => read::heapless_string(sc, at, &mut header.last_updated_at)?,
-                3 => read::nullable_into(sc, &mut header.generated_title, |sc, out| {
-                    read::heapless_string(sc, at, out)
-                })?,
-                4 => {
-                    let item = Location::header("index_ids[]");
-                    read::nullable_into(sc, &mut header.index_ids, |sc, out| {
-                        read::heapless_string_list(sc, 2, at, item, out)
-                    })?;
-                }
-                5 => read::nullable_into(sc, &mut header.job_metadata, |sc, job| {
-                    job.decode_into(sc, 1)
-                })?,
-                _ => header.shared_access = read::nullable(sc, decode_shared_access)?,
+            if i == 0 {
+                events = Some(scan_events(sc, visit)?);
+            } else {
+                read_header_member(sc, i, at, header)?;
             }
         }
         let close = sc.offset().saturating_sub(1);
@@ -288,10 +275,8 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         if !sc.at_end() {
             return Err(sc.error(ErrorKind::TrailingBytes));
         }
-        for (bit, name) in TOP.iter().enumerate().take(3) {
-            if seen & (1 << bit) == 0 {
-                return Err(sc.fail(ErrorKind::MissingField(Location::header(name)), close));
-            }
+        if let Some(missing) = missing_required(seen) {
+            return Err(sc.fail(missing, close));
         }
         if let Some((events, event_count)) = events {
             self.events = RawValue::new(events.as_raw_str(), events.offset());
@@ -299,6 +284,21 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         }
         self.root = root;
         Ok(())
+    }
+
+    /// A session from the parts the incremental decoder validated.
+    pub(crate) fn from_parts(
+        header: Header<ID, TEXT, LIST>,
+        root: RawValue<'a>,
+        events: RawValue<'a>,
+        event_count: usize,
+    ) -> Self {
+        Session {
+            header,
+            root,
+            events,
+            event_count,
+        }
     }
 
     /// The decoded header.
@@ -366,6 +366,60 @@ fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
         Err(err) if err.offset() < valid => err,
         _ => Error::new(ErrorKind::InvalidUtf8, valid),
     }
+}
+
+/// Reads the value of the header member `TOP[i]` (`i` from 1; 0, `events`, is the caller's)
+/// into `header`. Every reader clears its field first, so a member read again (the
+/// incremental decoder retrying it with more input) leaves no trace of the first try.
+#[cfg_attr(not(feature = "small"), inline(always))]
+pub(crate) fn read_header_member<const ID: usize, const TEXT: usize, const LIST: usize>(
+    sc: &mut Scanner<'_>,
+    i: usize,
+    at: Location,
+    header: &mut Header<ID, TEXT, LIST>,
+) -> Result<(), Failed> {
+    match i {
+        1 => read::heapless_string(sc, at, &mut header.session_id),
+        2 => read::heapless_string(sc, at, &mut header.last_updated_at),
+        3 => read::nullable_into(sc, &mut header.generated_title, |sc, out| {
+            read::heapless_string(sc, at, out)
+        }),
+        4 => {
+            let item = Location::header("index_ids[]");
+            read::nullable_into(sc, &mut header.index_ids, |sc, out| {
+                read::heapless_string_list(sc, 2, at, item, out)
+            })
+        }
+        5 => read::nullable_into(sc, &mut header.job_metadata, |sc, job| {
+            job.decode_into(sc, 1)
+        }),
+        _ => {
+            header.shared_access = read::nullable(sc, decode_shared_access)?;
+            Ok(())
+        }
+    }
+}
+
+/// The index of a top-level key among the decoded ones ([`TOP`]), `None` for an unknown one.
+#[inline(always)]
+pub(crate) fn top_key(key: &JsonStr<'_>) -> Option<usize> {
+    TOP.iter().position(|name| key.eq_str(name))
+}
+
+/// The location naming top-level member `i`.
+#[inline(always)]
+pub(crate) fn top_location(i: usize) -> Location {
+    Location::header(TOP.get(i).copied().unwrap_or(""))
+}
+
+/// The error for the first required header field (the first three of [`TOP`]) that `seen`
+/// lacks.
+pub(crate) fn missing_required(seen: u32) -> Option<ErrorKind> {
+    TOP.iter()
+        .enumerate()
+        .take(3)
+        .find(|(bit, _)| seen & (1 << bit) == 0)
+        .map(|(_, name)| ErrorKind::MissingField(Location::header(name)))
 }
 
 /// Validates every event, handing each to `visit`; returns the array's view and its length.

@@ -1,7 +1,8 @@
 //! Proof that decoding allocates nothing: a counting global allocator records every heap
 //! allocation, reallocation and free made by the current thread while a flag is set, and
 //! `parse` plus a full walk of every event and field (strings decoded into a stack buffer,
-//! values walked with an explicit stack, numbers read) must make none.
+//! values walked with an explicit stack, numbers read) must make none; so must the
+//! incremental decoder fed a document in pieces.
 //!
 //! This file holds a single test on purpose: the allocator is process-wide. Counting is
 //! per thread (a `thread_local` flag), so the test harness's own allocations on other
@@ -15,8 +16,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lcsession_core::heapless;
 use lcsession_core::{
-    EventBody, Field, Items, JsonStr, Members, ParseOptions, RawValue, Session, SharedAccess,
-    ValueKind,
+    EventBody, Field, Items, JsonStr, Members, ParseOptions, RawValue, Session, SessionDecoder,
+    SharedAccess, ValueKind,
 };
 
 struct Counting;
@@ -309,6 +310,18 @@ fn parse_and_full_iteration_allocate_nothing() {
     // Small capacities and options take the same paths.
     let small = Session::<32, 128, 4>::parse_with(sample, ParseOptions { max_depth: 16 });
     black_box(touch_header(small.unwrap().header()));
+    // The incremental decoder, fed in 4 KiB pieces, visiting every event.
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = 0usize;
+    for end in (0..long.len()).step_by(4096).chain([long.len()]) {
+        let done = decoder.feed(&long.as_bytes()[..end], end == long.len(), |e| {
+            visited += e.raw.as_raw_str().len();
+        });
+        if let Some(session) = done.unwrap() {
+            black_box(touch_header(session.header()));
+        }
+    }
+    assert!(visited > 0);
     // Error paths, messages and positions allocate nothing either.
     for input in [invalid, too_long, bad_utf8] {
         let err = Session::<8, 8, 1>::parse(input).unwrap_err();

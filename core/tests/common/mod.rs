@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (each test file uses a different subset).
 #![allow(dead_code)]
 
+pub mod mutation;
+
 use lcsession_core::{Error, ErrorKind, Location};
 
 /// The realistic sample dump shipped in `examples/data/` (45 events, pretty-printed).

@@ -1,0 +1,386 @@
+//! [`SessionDecoder`]: a session decoded while its bytes are still arriving.
+//!
+//! The decoder is fed the input received so far, again and again as it grows, and decodes
+//! each complete top-level member and each complete event once, handing events to a visitor
+//! as soon as they are whole. Its state is positions, counts and the header: no borrow of the
+//! input survives a call, so the buffer can grow (or be written by a reader) between calls.
+//!
+//! How a call works: the bytes from the resume point (just after the last complete member or
+//! event) to the end are checked as UTF-8 (a character cut by the end waits for its last
+//! bytes) and scanned. A member or event that the end of the input cuts fails; it is retried
+//! from its start on a later call, but only once the bytes after the resume point have
+//! doubled, so an item is scanned at most about twice over however it is cut. A failure is
+//! final only when the input is complete, so the errors (kind and offset) are exactly those
+//! of [`Session::parse_visiting`] on the whole input.
+
+use crate::error::{Error, ErrorKind, Failed, JsonType, Location};
+use crate::event::{decode_event, Event};
+use crate::header::{Header, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY};
+use crate::read;
+use crate::scan::Scanner;
+use crate::session::{
+    missing_required, read_header_member, top_key, top_location, ParseOptions, Session,
+};
+use crate::value::RawValue;
+
+/// Where in the session object the decoder stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Before the session's `{`.
+    Start,
+    /// Between top-level members (`first`: none read yet).
+    Members,
+    /// Inside the `events` array (`first`: no event read yet).
+    Events,
+    /// After the session's `}`, at this absolute offset plus one.
+    Closed(usize),
+    /// Finished: the session was returned, or an error (kept to be returned again).
+    Done(Option<Error>),
+}
+
+/// A session decoded incrementally from a growing input: each call to
+/// [`feed`](SessionDecoder::feed) passes all the bytes received so far.
+///
+/// The result is that of [`Session::parse_visiting`] on the whole input — the same header,
+/// the same events in the same order, each visited once, and the same error at the same
+/// offset — but events are visited while the rest of the input is still on its way, so
+/// decoding overlaps receiving. It uses no allocation and no recursion; the const generics are
+/// the header's capacities, as for [`Session`].
+///
+/// ```
+/// # fn main() -> Result<(), lcsession_core::Error> {
+/// use lcsession_core::{ParseOptions, SessionDecoder};
+/// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[{"type":"text","content":"a"},{"type":"text","content":"b"}]}"#;
+/// let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+/// let mut texts = Vec::new();
+/// // The bytes arrive in pieces: 40, then 70, then all of them.
+/// for (received, complete) in [(40, false), (70, false), (doc.len(), true)] {
+///     let done = decoder.feed(&doc[..received], complete, |e| {
+///         texts.push(e.content().unwrap().to_string());
+///     })?;
+///     if let Some(session) = done {
+///         assert_eq!(session.event_count(), 2);
+///         assert_eq!(session.header().session_id.as_str(), "s");
+///     }
+/// }
+/// assert_eq!(texts, ["a", "b"]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionDecoder<
+    const ID: usize = DEFAULT_ID_CAPACITY,
+    const TEXT: usize = DEFAULT_TEXT_CAPACITY,
+    const LIST: usize = DEFAULT_LIST_CAPACITY,
+> {
+    header: Header<ID, TEXT, LIST>,
+    options: ParseOptions,
+    phase: Phase,
+    /// No member or event read yet in the current object or array.
+    first: bool,
+    /// Absolute offset just after the last complete member or event.
+    resume: usize,
+    /// Known top-level members seen (bit per `TOP` entry).
+    seen: u32,
+    /// Offset of the session's `{`.
+    root_start: usize,
+    /// Offset of the `events` array's `[`.
+    events_start: usize,
+    /// The `events` array's span, once closed.
+    events: Option<(usize, usize)>,
+    /// Events decoded (and visited) so far.
+    event_count: usize,
+    /// A call with less input than this (and not complete) does nothing: the last attempt
+    /// stopped for want of bytes.
+    wait_until: usize,
+}
+
+impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, TEXT, LIST> {
+    /// A decoder at the start of a session.
+    pub fn new(options: ParseOptions) -> Self {
+        SessionDecoder {
+            header: Header::default(),
+            options,
+            phase: Phase::Start,
+            first: true,
+            resume: 0,
+            seen: 0,
+            root_start: 0,
+            events_start: 0,
+            events: None,
+            event_count: 0,
+            wait_until: 0,
+        }
+    }
+
+    /// Number of events decoded and visited so far.
+    pub fn event_count(&self) -> usize {
+        self.event_count
+    }
+
+    /// Bytes of the input fully decoded so far: the next call resumes here.
+    pub fn consumed(&self) -> usize {
+        self.resume
+    }
+
+    /// Decodes what `input` adds since the last call, visiting each event that became whole.
+    ///
+    /// `input` is everything received so far: each call must pass the previous input
+    /// extended (anything else gives unspecified, but memory-safe and panic-free, results).
+    /// `complete` says no more bytes will come. Returns `Ok(None)` while the session is not
+    /// yet complete, `Ok(Some(session))` once (on the call with `complete` set), and `Err`
+    /// as soon as an error is certain — which is not before the input is complete, except
+    /// for invalid UTF-8, found as it arrives. After `Some` or `Err`, further calls return
+    /// that error again or, after success, `Ok(None)`.
+    pub fn feed<'a>(
+        &mut self,
+        input: &'a [u8],
+        complete: bool,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
+        if let Phase::Done(done) = self.phase {
+            return done.map_or(Ok(None), Err);
+        }
+        if !complete && input.len() < self.wait_until {
+            return Ok(None);
+        }
+        let window = Window::new(input, self.resume, complete);
+        // Invalid UTF-8 ends the usable text: what comes before it is decoded as if it were
+        // the whole input, and its own first error wins when it comes first.
+        let complete = complete || window.bad.is_some();
+        let mut sc = Scanner::new(window.text, self.resume, self.options.max_depth);
+        let result = self.run(&mut sc, complete, &mut visit);
+        let outcome = match (result, window.bad) {
+            (Err(Failed), None) if !complete => {
+                let pending = input.len().saturating_sub(self.resume);
+                self.wait_until = input.len().saturating_add(pending.max(1));
+                return Ok(None);
+            }
+            (Err(Failed), None) => Err(sc.take_error()),
+            (Err(Failed), Some(bad)) if sc.take_error().offset() < bad => Err(sc.take_error()),
+            (_, Some(bad)) => Err(Error::new(ErrorKind::InvalidUtf8, bad)),
+            (Ok(close), None) => self.session(input, close),
+        };
+        self.phase = Phase::Done(outcome.as_ref().err().copied());
+        outcome.map(Some)
+    }
+
+    /// Decodes from the resume point; `Ok` with the offset after the session's `}` once the
+    /// whole session is validated (only when `complete`).
+    fn run<'a, V: FnMut(&Event<'a>)>(
+        &mut self,
+        sc: &mut Scanner<'a>,
+        complete: bool,
+        visit: &mut V,
+    ) -> Result<usize, Failed> {
+        loop {
+            match self.phase {
+                Phase::Start => {
+                    if sc.peek_value()? != b'{' {
+                        return Err(sc.error(ErrorKind::NotAnObject));
+                    }
+                    let start = sc.offset();
+                    sc.object_start(1)?;
+                    self.root_start = start;
+                    self.phase = Phase::Members;
+                    self.first = true;
+                }
+                Phase::Members => {
+                    let mut first = self.first;
+                    let mut seen = self.seen;
+                    let Some(key) = sc.next_key(&mut first)? else {
+                        self.phase = Phase::Closed(sc.offset());
+                        self.resume = sc.offset();
+                        continue;
+                    };
+                    let mut phase = Phase::Members;
+                    match top_key(&key) {
+                        None => {
+                            sc.skip_value(1)?;
+                        }
+                        Some(i) => {
+                            let at = top_location(i);
+                            read::mark_seen(&mut seen, i as u32, sc, at)?;
+                            if i == 0 {
+                                if sc.peek_value()? != b'[' {
+                                    return Err(sc.error(ErrorKind::WrongType {
+                                        at: Location::header("events"),
+                                        expected: JsonType::Array,
+                                    }));
+                                }
+                                self.events_start = sc.offset();
+                                sc.array_start(2)?;
+                                phase = Phase::Events;
+                                first = true;
+                            } else {
+                                read_header_member(sc, i, at, &mut self.header)?;
+                            }
+                        }
+                    }
+                    // A value that ends the input may not be whole (a number can go on).
+                    if !complete && sc.offset() >= sc.base() + sc.text().len() {
+                        return Err(Failed);
+                    }
+                    // The member is whole: commit it.
+                    self.phase = phase;
+                    self.first = first;
+                    self.seen = seen;
+                }
+                Phase::Events => {
+                    let mut first = self.first;
+                    if sc.next_item(&mut first)? {
+                        // An event is an object: once decoded, it is whole.
+                        let event = decode_event(sc, self.event_count, 2).ok_or(Failed)?;
+                        visit(&event);
+                        self.event_count += 1;
+                        self.first = first;
+                    } else {
+                        self.events = Some((self.events_start, sc.offset()));
+                        self.phase = Phase::Members;
+                        self.first = false;
+                    }
+                }
+                Phase::Closed(end) => {
+                    if !complete {
+                        return Err(Failed);
+                    }
+                    if !sc.at_end() {
+                        return Err(sc.error(ErrorKind::TrailingBytes));
+                    }
+                    if let Some(missing) = missing_required(self.seen) {
+                        return Err(sc.fail(missing, end.saturating_sub(1)));
+                    }
+                    return Ok(end);
+                }
+                Phase::Done(_) => return Err(sc.error(ErrorKind::UnexpectedEnd)),
+            }
+            self.resume = sc.offset();
+        }
+    }
+
+    /// The finished session: the views of the whole object and of the events array need the
+    /// whole object as text, checked once more as UTF-8 (each part was checked as it came).
+    fn session<'a>(
+        &mut self,
+        input: &'a [u8],
+        end: usize,
+    ) -> Result<Session<'a, ID, TEXT, LIST>, Error> {
+        let start = self.root_start;
+        let root = input
+            .get(start..end)
+            .and_then(|bytes| simdutf8::basic::from_utf8(bytes).ok())
+            .ok_or(Error::new(ErrorKind::InvalidUtf8, start))?;
+        let events = match self.events {
+            Some((from, to)) => {
+                let span = from.checked_sub(start).zip(to.checked_sub(start));
+                let text = span.and_then(|(a, b)| root.get(a..b)).unwrap_or("[]");
+                RawValue::new(text, from)
+            }
+            None => RawValue::new("[]", 0),
+        };
+        Ok(Session::from_parts(
+            core::mem::take(&mut self.header),
+            RawValue::new(root, start),
+            events,
+            self.event_count,
+        ))
+    }
+}
+
+/// The text of one call: from the resume point to the end of the input (less a character
+/// the end cuts, unless the input is complete) or to the first invalid UTF-8.
+struct Window<'a> {
+    text: &'a str,
+    /// Absolute offset of the first invalid byte.
+    bad: Option<usize>,
+}
+
+impl<'a> Window<'a> {
+    fn new(input: &'a [u8], from: usize, complete: bool) -> Self {
+        let rest = input.get(from..).unwrap_or_default();
+        let rest = if complete {
+            rest
+        } else {
+            rest.get(..rest.len() - cut_char_len(rest))
+                .unwrap_or_default()
+        };
+        match simdutf8::basic::from_utf8(rest) {
+            Ok(text) => Window { text, bad: None },
+            Err(_) => {
+                let valid = core::str::from_utf8(rest).map_or_else(|e| e.valid_up_to(), str::len);
+                let text = rest
+                    .get(..valid)
+                    .and_then(|b| core::str::from_utf8(b).ok())
+                    .unwrap_or_default();
+                Window {
+                    text,
+                    bad: Some(from + valid),
+                }
+            }
+        }
+    }
+}
+
+/// Length of a multi-byte character cut short at the end of `bytes` (0 when the last
+/// character is whole, or when the bytes are not UTF-8 anyway: the check will tell).
+fn cut_char_len(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let Some(&b) = bytes.get(bytes.len() - back) else {
+            return 0;
+        };
+        if b & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back for the lead
+        }
+        let needed = match b {
+            0xF0..=0xF4 => 4,
+            0xE0..=0xEF => 3,
+            0xC2..=0xDF => 2,
+            _ => return 0, // ASCII, or a byte that never leads: the check decides
+        };
+        return if needed > back { back } else { 0 };
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 1 MiB event fed 1 KiB at a time is attempted about log2(1024) times, not 1024
+    /// times: each failed attempt moves `wait_until`, and it doubles the pending bytes.
+    #[test]
+    fn retries_of_a_cut_item_are_geometric() {
+        let mut input = b"{\"session_id\":\"s\",\"last_updated_at\":\"t\",\"events\":[{\"type\":\"text\",\"content\":\"".to_vec();
+        input.resize(input.len() + (1 << 20), b'x');
+        input.extend_from_slice(b"\"}]}");
+        let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+        let mut attempts = 0;
+        let mut last = decoder.wait_until;
+        for cut in (1024..input.len()).step_by(1024) {
+            assert!(matches!(
+                decoder.feed(&input[..cut], false, |_| {}),
+                Ok(None)
+            ));
+            if decoder.wait_until != last {
+                attempts += 1;
+                last = decoder.wait_until;
+            }
+        }
+        assert!((9..=13).contains(&attempts), "{attempts} attempts");
+        let session = decoder.feed(&input, true, |_| {}).unwrap().unwrap();
+        assert_eq!(session.event_count(), 1);
+    }
+
+    #[test]
+    fn a_char_cut_at_the_end_is_measured() {
+        assert_eq!(cut_char_len(b"ab"), 0);
+        assert_eq!(cut_char_len("é".as_bytes()), 0);
+        assert_eq!(cut_char_len(&"é".as_bytes()[..1]), 1);
+        assert_eq!(cut_char_len(&"😀".as_bytes()[..3]), 3);
+        assert_eq!(cut_char_len(&"😀".as_bytes()[..2]), 2);
+        assert_eq!(cut_char_len("😀".as_bytes()), 0);
+        assert_eq!(cut_char_len(b"\x80\x80\x80"), 0);
+        assert_eq!(cut_char_len(b""), 0);
+        assert_eq!(cut_char_len(b"a\xff"), 0);
+        assert_eq!(cut_char_len(b"a\xc0"), 0);
+    }
+}

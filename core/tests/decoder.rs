@@ -1,0 +1,286 @@
+//! The incremental decoder ([`SessionDecoder`]) against the one-shot parse: fed the input in
+//! pieces (cut anywhere, byte by byte included), it must give the same session, visit the
+//! same events once each in order, and fail with the same error at the same offset; an
+//! error is certain only once the input is complete, except invalid UTF-8.
+
+mod common;
+
+use common::mutation::mutation;
+use common::{doc, REFERENCE, SAMPLE};
+use lcsession_core::{Error, ErrorKind, Event, ParseOptions, Session, SessionDecoder};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::Config;
+
+/// What a decode produced: the events visited (their `Debug` text) and the session's parts,
+/// or the error.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    visited: Vec<String>,
+    result: Result<String, Error>,
+}
+
+fn describe(session: &Session<'_>) -> String {
+    let unknown: Vec<String> = session
+        .unknown_fields()
+        .map(|(k, v)| format!("{}={}@{}", k.raw(), v.as_raw_str(), v.offset()))
+        .collect();
+    let events: Vec<String> = session.events().map(|e| format!("{e:?}")).collect();
+    format!(
+        "{:?}\nroot@{} {}\nevents@{} {}\ncount {}\nunknown {unknown:?}\niterated {events:?}",
+        session.header(),
+        session.raw().offset(),
+        session.raw().as_raw_str(),
+        session.events_raw().offset(),
+        session.events_raw().as_raw_str(),
+        session.event_count(),
+    )
+}
+
+fn one_shot(input: &[u8]) -> Outcome {
+    let mut visited = Vec::new();
+    let result = Session::parse_visiting(input, ParseOptions::default(), |e: &Event<'_>| {
+        visited.push(format!("{e:?}"))
+    });
+    let result = result.map(|s| describe(&s));
+    Outcome { visited, result }
+}
+
+/// Feeds `input` cut at `cuts` (any order, any values; clamped and sorted), then whole.
+fn incremental(input: &[u8], cuts: &[usize]) -> Outcome {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
+    cuts.sort_unstable();
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = Vec::new();
+    for &cut in &cuts {
+        match decoder.feed(&input[..cut], false, |e| visited.push(format!("{e:?}"))) {
+            Ok(None) => {}
+            Ok(Some(_)) => panic!("a session before the input was complete"),
+            Err(e) => {
+                // An error is certain early only once invalid UTF-8 has arrived (the error
+                // is then the first problem before it), and it is final.
+                let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
+                assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
+                assert!(e.offset() <= cut);
+                let again = decoder.feed(input, true, |_| panic!("visited after an error"));
+                assert_eq!(again.err(), Some(e));
+                return Outcome {
+                    visited,
+                    result: Err(e),
+                };
+            }
+        }
+    }
+    let result = decoder.feed(input, true, |e| visited.push(format!("{e:?}")));
+    let result = result.map(|s| describe(&s.expect("complete input gives the session")));
+    // Finished: later calls visit nothing and repeat the error, or give nothing.
+    let again = decoder.feed(input, true, |_| panic!("visited after the end"));
+    match &result {
+        Ok(_) => assert!(matches!(again, Ok(None))),
+        Err(e) => assert_eq!(again.err(), Some(*e)),
+    }
+    Outcome { visited, result }
+}
+
+/// The two agree; on an error, the decoder visited the events the one-shot parse visited
+/// before it.
+fn check(input: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
+    let want = one_shot(input);
+    let got = incremental(input, cuts);
+    prop_assert_eq!(&got.result, &want.result, "cuts {:?}", cuts);
+    match &want.result {
+        Ok(_) => prop_assert_eq!(&got.visited, &want.visited),
+        // With invalid UTF-8 anywhere, the one-shot parse visits nothing (it checks UTF-8
+        // first); the decoder visits what came before it.
+        Err(_) if std::str::from_utf8(input).is_err() => {
+            prop_assert!(want.visited.is_empty());
+        }
+        Err(_) => prop_assert!(want.visited.starts_with(&got.visited)),
+    }
+    Ok(())
+}
+
+fn config() -> Config {
+    Config {
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn cut_anywhere_agrees_with_one_shot(
+        sample in any::<bool>(),
+        cuts in prop::collection::vec(any::<Index>(), 0..12),
+    ) {
+        let input = if sample { SAMPLE } else { REFERENCE };
+        let cuts: Vec<usize> = cuts.iter().map(|i| i.index(input.len() + 1)).collect();
+        check(input, &cuts)?;
+    }
+
+    #[test]
+    fn mutated_and_cut_agrees_with_one_shot(
+        sample in any::<bool>(),
+        mutations in prop::collection::vec(mutation(), 1..5),
+        cuts in prop::collection::vec(any::<Index>(), 0..12),
+    ) {
+        let mut bytes = if sample { SAMPLE.to_vec() } else { REFERENCE.to_vec() };
+        for m in &mutations {
+            m.apply(&mut bytes);
+        }
+        let cuts: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len() + 1)).collect();
+        check(&bytes, &cuts)?;
+    }
+}
+
+#[test]
+fn byte_by_byte_agrees_with_one_shot() {
+    let limit = if cfg!(miri) { 600 } else { usize::MAX };
+    for input in [REFERENCE, &SAMPLE[..SAMPLE.len().min(limit)]] {
+        let cuts: Vec<usize> = (0..=input.len()).collect();
+        check(input, &cuts).unwrap();
+    }
+    let cuts: Vec<usize> = (0..=SAMPLE.len()).step_by(7).collect();
+    check(SAMPLE, &cuts).unwrap();
+}
+
+#[test]
+fn an_attempt_cut_at_any_byte_resumes_correctly() {
+    // Byte by byte, most calls wait (the pending bytes must double); here every cut is an
+    // attempt: one cut, then the whole input.
+    let step = if cfg!(miri) { 97 } else { 1 };
+    for cut in (0..=REFERENCE.len()).step_by(step) {
+        check(REFERENCE, &[cut]).unwrap();
+    }
+    let step = if cfg!(miri) { 4001 } else { 31 };
+    for cut in (0..=SAMPLE.len()).step_by(step) {
+        check(SAMPLE, &[cut]).unwrap();
+    }
+}
+
+#[test]
+fn events_are_visited_as_soon_as_they_are_whole() {
+    let input = doc(&[
+        r#"{"type":"text","content":"one"}"#,
+        r#"{"type":"text","content":"two"}"#,
+    ]);
+    let input = input.as_bytes();
+    let end_of_first = input.windows(5).position(|w| w == b"one\"}").unwrap() + 5;
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let texts = std::cell::RefCell::new(Vec::new());
+    let visit = |e: &Event<'_>| texts.borrow_mut().push(e.content().unwrap().to_string());
+    assert!(decoder
+        .feed(&input[..end_of_first - 1], false, visit)
+        .unwrap()
+        .is_none());
+    assert_eq!(decoder.event_count(), 0);
+    // A cut item is retried once the pending bytes have doubled.
+    let pending = end_of_first - 1 - decoder.consumed();
+    let again = end_of_first - 1 + pending;
+    assert!(decoder
+        .feed(&input[..again], false, visit)
+        .unwrap()
+        .is_none());
+    assert_eq!(decoder.event_count(), 1);
+    assert_eq!(decoder.consumed(), end_of_first);
+    assert_eq!(*texts.borrow(), ["one"]);
+    let session = decoder.feed(input, true, visit).unwrap().unwrap();
+    assert_eq!(session.event_count(), 2);
+    assert_eq!(*texts.borrow(), ["one", "two"]);
+}
+
+#[test]
+fn a_number_cut_by_the_end_waits_for_its_digits() {
+    let input = br#"{"session_id":"s","last_updated_at":"t","events":[],"n":12345}"#;
+    let cut = input.windows(3).position(|w| w == b"123").unwrap() + 2; // after "12"
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    assert!(decoder
+        .feed(&input[..cut], false, |_| {})
+        .unwrap()
+        .is_none());
+    let session = decoder.feed(input, true, |_| {}).unwrap().unwrap();
+    let (key, value) = session.unknown_fields().next().unwrap();
+    assert_eq!(key, "n");
+    assert_eq!(value.as_u64(), Ok(12345));
+}
+
+#[test]
+fn a_character_cut_by_the_end_waits_for_its_bytes() {
+    let input = doc(&[r#"{"type":"text","content":"😀é"}"#]);
+    let input = input.as_bytes();
+    let emoji = input.iter().position(|&b| b == 0xF0).unwrap();
+    for cut in emoji..emoji + 6 {
+        let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+        assert!(decoder
+            .feed(&input[..cut], false, |_| {})
+            .unwrap()
+            .is_none());
+        let session = decoder.feed(input, true, |_| {}).unwrap().unwrap();
+        let text = session.events().next().unwrap().content().unwrap();
+        assert_eq!(text, "😀é");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_as_soon_as_it_arrives() {
+    let mut input = doc(&[r#"{"type":"text","content":"ab"}"#]).into_bytes();
+    let bad = input.windows(2).position(|w| w == b"ab").unwrap() + 1;
+    input[bad] = 0xFF;
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let err = decoder.feed(&input[..bad + 1], false, |_| {}).unwrap_err();
+    assert_eq!(err, Error::new(ErrorKind::InvalidUtf8, bad));
+    assert_eq!(one_shot(&input).result, Err(err));
+}
+
+#[test]
+fn other_errors_wait_for_the_end_of_the_input() {
+    // A syntax error in the first event: the rest could not repair it, but an error is only
+    // reported once the input is complete (like the one-shot parse, which sees it all).
+    let input = doc(&[r#"{"type":"text","content":"a",}"#, r#"{"type":"text"}"#]);
+    let input = input.as_bytes();
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    assert!(decoder
+        .feed(&input[..input.len() - 3], false, |_| {})
+        .unwrap()
+        .is_none());
+    let err = decoder.feed(input, true, |_| {}).unwrap_err();
+    assert_eq!(Err(err), one_shot(input).result);
+    assert!(matches!(err.kind(), ErrorKind::UnexpectedByte { .. }));
+}
+
+#[test]
+fn trailing_bytes_and_missing_fields_are_reported_at_the_end() {
+    for input in [
+        &br#"{"session_id":"s","last_updated_at":"t"} x"#[..],
+        br#"{"session_id":"s","events":[]}"#,
+        br#"  [1]"#,
+        b"",
+        b"   ",
+    ] {
+        let cuts: Vec<usize> = (0..=input.len()).collect();
+        check(input, &cuts).unwrap();
+        assert!(one_shot(input).result.is_err());
+    }
+}
+
+#[test]
+fn a_huge_event_fed_in_small_pieces_is_visited_once() {
+    // One event with a 1 MiB text, fed 1 KiB at a time (the unit tests in `decoder.rs` count
+    // the attempts: about log2 of the pieces, not one per piece).
+    let text = "x".repeat(1 << 20);
+    let input = doc(&[&format!(r#"{{"type":"text","content":"{text}"}}"#)]);
+    let input = input.as_bytes();
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visits = 0;
+    for cut in (0..input.len()).step_by(1024) {
+        assert!(decoder
+            .feed(&input[..cut], false, |_| visits += 1)
+            .unwrap()
+            .is_none());
+    }
+    let session = decoder.feed(input, true, |_| visits += 1).unwrap().unwrap();
+    assert_eq!((visits, session.event_count()), (1, 1));
+}

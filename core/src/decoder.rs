@@ -137,29 +137,93 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         complete: bool,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
-        if let Phase::Done(done) = self.phase {
-            return done.map_or(Ok(None), Err);
-        }
-        if !complete && input.len() < self.wait_until {
-            return Ok(None);
+        if !self.ready(input.len(), complete) {
+            return self.finished();
         }
         let window = Window::new(input, self.resume, complete);
+        let close = self.advance(window.text, window.bad, input.len(), complete, &mut visit)?;
+        // The views of the whole object and of the events array need it as one text: it is
+        // checked once more as UTF-8 (each part was checked as it came).
+        let text = close
+            .and_then(|close| input.get(..close))
+            .and_then(|b| simdutf8::basic::from_utf8(b).ok());
+        self.finish(text.unwrap_or_default(), close)
+    }
+
+    /// [`feed`](Self::feed) for a caller that checks the UTF-8 itself as the bytes arrive
+    /// (with [`utf8_prefix`]): `text` is all the input so far, valid UTF-8 up to its end
+    /// (cut before a character the end would split). Saves the decoder's own checks,
+    /// including a last pass over the whole input.
+    pub fn feed_str<'a>(
+        &mut self,
+        text: &'a str,
+        complete: bool,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
+        if !self.ready(text.len(), complete) {
+            return self.finished();
+        }
+        // The resume point follows an ASCII token, so it is a character boundary.
+        let window = text.get(self.resume..).unwrap_or_default();
+        let close = self.advance(window, None, text.len(), complete, &mut visit)?;
+        self.finish(text, close)
+    }
+
+    /// False when this call has nothing to do: finished, or waiting for more bytes.
+    fn ready(&self, len: usize, complete: bool) -> bool {
+        !matches!(self.phase, Phase::Done(_)) && (complete || len >= self.wait_until)
+    }
+
+    /// What a call that has nothing to do returns.
+    fn finished<T>(&self) -> Result<Option<T>, Error> {
+        match self.phase {
+            Phase::Done(Some(error)) => Err(error),
+            _ => Ok(None),
+        }
+    }
+
+    /// Decodes `window` (the input from the resume point; `bad`: the offset of invalid
+    /// UTF-8 that ends it). `Ok(Some(close))` once the session is whole and valid, with the
+    /// offset after its `}`; `Ok(None)` to wait for more; `Err` when the error is certain.
+    fn advance<'a>(
+        &mut self,
+        window: &'a str,
+        bad: Option<usize>,
+        len: usize,
+        complete: bool,
+        visit: &mut impl FnMut(&Event<'a>),
+    ) -> Result<Option<usize>, Error> {
         // Invalid UTF-8 ends the usable text: what comes before it is decoded as if it were
         // the whole input, and its own first error wins when it comes first.
-        let complete = complete || window.bad.is_some();
-        let mut sc = Scanner::new(window.text, self.resume, self.options.max_depth);
-        let result = self.run(&mut sc, complete, &mut visit);
-        let outcome = match (result, window.bad) {
+        let complete = complete || bad.is_some();
+        let mut sc = Scanner::new(window, self.resume, self.options.max_depth);
+        let result = self.run(&mut sc, complete, visit);
+        let outcome = match (result, bad) {
             (Err(Failed), None) if !complete => {
-                let pending = input.len().saturating_sub(self.resume);
-                self.wait_until = input.len().saturating_add(pending.max(1));
+                let pending = len.saturating_sub(self.resume);
+                self.wait_until = len.saturating_add(pending.max(1));
                 return Ok(None);
             }
-            (Err(Failed), None) => Err(sc.take_error()),
-            (Err(Failed), Some(bad)) if sc.take_error().offset() < bad => Err(sc.take_error()),
-            (_, Some(bad)) => Err(Error::new(ErrorKind::InvalidUtf8, bad)),
-            (Ok(close), None) => self.session(input, close),
+            (Err(Failed), None) => sc.take_error(),
+            (Err(Failed), Some(bad)) if sc.take_error().offset() < bad => sc.take_error(),
+            (_, Some(bad)) => Error::new(ErrorKind::InvalidUtf8, bad),
+            (Ok(close), None) => return Ok(Some(close)),
         };
+        self.phase = Phase::Done(Some(outcome));
+        Err(outcome)
+    }
+
+    /// The session, once [`advance`](Self::advance) validated it whole; `text` is the input
+    /// up to at least `close`.
+    fn finish<'a>(
+        &mut self,
+        text: &'a str,
+        close: Option<usize>,
+    ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
+        let Some(close) = close else {
+            return Ok(None);
+        };
+        let outcome = self.session(text, close);
         self.phase = Phase::Done(outcome.as_ref().err().copied());
         outcome.map(Some)
     }
@@ -257,17 +321,15 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         }
     }
 
-    /// The finished session: the views of the whole object and of the events array need the
-    /// whole object as text, checked once more as UTF-8 (each part was checked as it came).
+    /// The finished session, from the whole input as text.
     fn session<'a>(
         &mut self,
-        input: &'a [u8],
+        text: &'a str,
         end: usize,
     ) -> Result<Session<'a, ID, TEXT, LIST>, Error> {
         let start = self.root_start;
-        let root = input
+        let root = text
             .get(start..end)
-            .and_then(|bytes| simdutf8::basic::from_utf8(bytes).ok())
             .ok_or(Error::new(ErrorKind::InvalidUtf8, start))?;
         let events = match self.events {
             Some((from, to)) => {
@@ -317,6 +379,28 @@ impl<'a> Window<'a> {
                 }
             }
         }
+    }
+}
+
+/// Checks UTF-8 as bytes arrive: `input` is everything received so far, of which the first
+/// `checked` bytes were accepted by an earlier call. Returns how many bytes are now known to
+/// be valid UTF-8 (a character cut by the end of an incomplete input is left for later), or
+/// `Err` with the offset of the first invalid byte. For [`SessionDecoder::feed_str`].
+///
+/// ```
+/// use lcsession_core::utf8_prefix;
+/// let text = "é!".as_bytes();
+/// assert_eq!(utf8_prefix(&text[..1], 0, false), Ok(0)); // "é" is cut: wait
+/// assert_eq!(utf8_prefix(text, 0, false), Ok(3));
+/// assert_eq!(utf8_prefix(b"ab\xff", 0, false), Err(2));
+/// assert_eq!(utf8_prefix(&text[..1], 0, true), Err(0)); // complete: a cut char is invalid
+/// ```
+pub fn utf8_prefix(input: &[u8], checked: usize, complete: bool) -> Result<usize, usize> {
+    let checked = checked.min(input.len());
+    let window = Window::new(input, checked, complete);
+    match window.bad {
+        Some(bad) => Err(bad),
+        None => Ok(checked + window.text.len()),
     }
 }
 

@@ -89,7 +89,7 @@ mod session;
 mod str;
 mod value;
 
-pub use decoder::SessionDecoder;
+pub use decoder::{utf8_prefix, SessionDecoder};
 pub use depth::{DEFAULT_MAX_DEPTH, MAX_DEPTH};
 pub use error::{line_column, Error, ErrorKind, JsonType, Location};
 pub use event::{

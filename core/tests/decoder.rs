@@ -1,13 +1,14 @@
 //! The incremental decoder ([`SessionDecoder`]) against the one-shot parse: fed the input in
 //! pieces (cut anywhere, byte by byte included), it must give the same session, visit the
 //! same events once each in order, and fail with the same error at the same offset; an
-//! error is certain only once the input is complete, except invalid UTF-8.
+//! error is certain only once the input is complete, except invalid UTF-8. The same holds for
+//! `feed_str`, fed by a caller checking UTF-8 with `utf8_prefix`.
 
 mod common;
 
 use common::mutation::mutation;
 use common::{doc, REFERENCE, SAMPLE};
-use lcsession_core::{Error, ErrorKind, Event, ParseOptions, Session, SessionDecoder};
+use lcsession_core::{utf8_prefix, Error, ErrorKind, Event, ParseOptions, Session, SessionDecoder};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -46,14 +47,41 @@ fn one_shot(input: &[u8]) -> Outcome {
     Outcome { visited, result }
 }
 
+/// One call, through `feed`, or (`text`) through `utf8_prefix` and `feed_str` as a client
+/// checking UTF-8 itself would, falling back to `feed` to report invalid UTF-8.
+fn feed<'a>(
+    decoder: &mut SessionDecoder,
+    checked: &mut usize,
+    text: bool,
+    input: &'a [u8],
+    complete: bool,
+    visit: impl FnMut(&Event<'a>),
+) -> Result<Option<Session<'a>>, Error> {
+    if !text {
+        return decoder.feed(input, complete, visit);
+    }
+    match utf8_prefix(input, *checked, complete) {
+        Ok(valid) => {
+            *checked = valid;
+            let text = std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it");
+            decoder.feed_str(text, complete, visit)
+        }
+        Err(_) => decoder.feed(input, complete, visit),
+    }
+}
+
 /// Feeds `input` cut at `cuts` (any order, any values; clamped and sorted), then whole.
-fn incremental(input: &[u8], cuts: &[usize]) -> Outcome {
+fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
     let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
     cuts.sort_unstable();
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
     let mut visited = Vec::new();
+    let mut checked = 0;
+    let d = &mut decoder;
     for &cut in &cuts {
-        match decoder.feed(&input[..cut], false, |e| visited.push(format!("{e:?}"))) {
+        match feed(d, &mut checked, text, &input[..cut], false, |e| {
+            visited.push(format!("{e:?}"))
+        }) {
             Ok(None) => {}
             Ok(Some(_)) => panic!("a session before the input was complete"),
             Err(e) => {
@@ -62,7 +90,7 @@ fn incremental(input: &[u8], cuts: &[usize]) -> Outcome {
                 let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
                 assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
                 assert!(e.offset() <= cut);
-                let again = decoder.feed(input, true, |_| panic!("visited after an error"));
+                let again = feed(d, &mut checked, text, input, true, |_| panic!("visited"));
                 assert_eq!(again.err(), Some(e));
                 return Outcome {
                     visited,
@@ -71,10 +99,14 @@ fn incremental(input: &[u8], cuts: &[usize]) -> Outcome {
             }
         }
     }
-    let result = decoder.feed(input, true, |e| visited.push(format!("{e:?}")));
+    let result = feed(d, &mut checked, text, input, true, |e| {
+        visited.push(format!("{e:?}"))
+    });
     let result = result.map(|s| describe(&s.expect("complete input gives the session")));
     // Finished: later calls visit nothing and repeat the error, or give nothing.
-    let again = decoder.feed(input, true, |_| panic!("visited after the end"));
+    let again = feed(d, &mut checked, text, input, true, |_| {
+        panic!("visited after the end")
+    });
     match &result {
         Ok(_) => assert!(matches!(again, Ok(None))),
         Err(e) => assert_eq!(again.err(), Some(*e)),
@@ -86,8 +118,10 @@ fn incremental(input: &[u8], cuts: &[usize]) -> Outcome {
 /// before it.
 fn check(input: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
     let want = one_shot(input);
-    let got = incremental(input, cuts);
+    let got = incremental(input, cuts, false);
     prop_assert_eq!(&got.result, &want.result, "cuts {:?}", cuts);
+    let got_text = incremental(input, cuts, true);
+    prop_assert_eq!(&got_text, &got, "feed_str, cuts {:?}", cuts);
     match &want.result {
         Ok(_) => prop_assert_eq!(&got.visited, &want.visited),
         // With invalid UTF-8 anywhere, the one-shot parse visits nothing (it checks UTF-8

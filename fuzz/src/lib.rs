@@ -10,7 +10,7 @@ pub mod model;
 
 use lcsession_core::{
     Error, ErrorKind, Event, EventBody, Field, Header, JsonStr, ParseOptions, RawValue, Segment,
-    Session, ValueKind,
+    Session, SessionDecoder, ValueKind,
 };
 
 /// Fully parses `data` the ways a user can, checks every invariant, and returns the default
@@ -57,7 +57,51 @@ pub fn check_session(data: &[u8]) -> Result<Session<'_>, Error> {
         (Err(e), Ok(_)) => assert_eq!(e.kind(), ErrorKind::DepthLimit { limit: 6 }),
         (Err(e), Err(_)) => check_error(data, e),
     }
+
+    check_incremental(data, &one_pass, &visited);
     parsed
+}
+
+/// The incremental decoder, fed `data` in pieces (cut at offsets taken from the data itself,
+/// so the fuzzer steers them), must give what the one-pass parse gave: the same session and
+/// the same events (each once, in order), or the same error.
+pub fn check_incremental(data: &[u8], one_pass: &Result<Session<'_>, Error>, all: &[Event<'_>]) {
+    let len = data.len();
+    let seed = data
+        .iter()
+        .take(8)
+        .fold(7usize, |h, &b| h.wrapping_mul(31) ^ usize::from(b));
+    let mut cuts: Vec<usize> = (1..6usize)
+        .map(|k| seed.wrapping_mul(k) % (len + 1))
+        .collect();
+    cuts.sort_unstable();
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = Vec::new();
+    let mut result = None;
+    for end in cuts.into_iter().chain([len]) {
+        match decoder.feed(&data[..end], end == len, |e| visited.push(*e)) {
+            Ok(None) => assert!(end < len, "no session for the complete input"),
+            Ok(Some(session)) => {
+                result = Some(Ok(session));
+                break;
+            }
+            Err(e) => {
+                result = Some(Err(e));
+                break;
+            }
+        }
+    }
+    match (result, one_pass) {
+        (Some(Ok(got)), Ok(want)) => {
+            assert_eq!(&got, want, "the incremental decoder gives another session");
+            assert_eq!(visited, all, "the incremental decoder visits other events");
+        }
+        (Some(Err(got)), Err(want)) => {
+            assert_eq!(&got, want, "the incremental decoder gives another error");
+            assert!(visited.len() <= all.len() || all.is_empty());
+        }
+        (got, _) => panic!("incremental: {got:?}, one pass: {one_pass:?}"),
+    }
 }
 
 /// An error must point into the input (or just past its end) and describe itself.

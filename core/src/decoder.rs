@@ -432,6 +432,10 @@ mod tests {
     /// A 1 MiB event fed 1 KiB at a time is attempted about log2(1024) times, not 1024
     /// times: each failed attempt moves `wait_until`, and it doubles the pending bytes.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "minutes under Miri; the count is the same logic natively"
+    )]
     fn retries_of_a_cut_item_are_geometric() {
         let mut input = b"{\"session_id\":\"s\",\"last_updated_at\":\"t\",\"events\":[{\"type\":\"text\",\"content\":\"".to_vec();
         // Miri: 16 KiB in 16-byte pieces (the same 1024 pieces, in minutes less).

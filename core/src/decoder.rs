@@ -13,13 +13,14 @@
 //! final only when the input is complete, so the errors (kind and offset) are exactly those
 //! of [`Session::parse_visiting`] on the whole input.
 
-use crate::error::{Error, ErrorKind, Failed, JsonType, Location};
+use crate::error::{Error, ErrorKind, Failed};
 use crate::event::{decode_event, Event};
 use crate::header::{Header, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY};
 use crate::read;
 use crate::scan::Scanner;
 use crate::session::{
-    missing_required, read_header_member, top_key, top_location, ParseOptions, Session,
+    first_problem, missing_required, open_events, read_header_member, top_key, top_location, utf8,
+    ParseOptions, Session,
 };
 use crate::value::RawValue;
 
@@ -205,8 +206,9 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
                 return Ok(None);
             }
             (Err(Failed), None) => sc.take_error(),
-            (Err(Failed), Some(bad)) if sc.take_error().offset() < bad => sc.take_error(),
-            (_, Some(bad)) => Error::new(ErrorKind::InvalidUtf8, bad),
+            (result, Some(bad)) => {
+                first_problem(result.map(drop).map_err(|_| sc.take_error()), bad)
+            }
             (Ok(close), None) => return Ok(Some(close)),
         };
         self.phase = Phase::Done(Some(outcome));
@@ -265,14 +267,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
                             let at = top_location(i);
                             read::mark_seen(&mut seen, i as u32, sc, at)?;
                             if i == 0 {
-                                if sc.peek_value()? != b'[' {
-                                    return Err(sc.error(ErrorKind::WrongType {
-                                        at: Location::header("events"),
-                                        expected: JsonType::Array,
-                                    }));
-                                }
-                                self.events_start = sc.offset();
-                                sc.array_start(2)?;
+                                self.events_start = open_events(sc)?;
                                 phase = Phase::Events;
                                 first = true;
                             } else {
@@ -365,10 +360,10 @@ impl<'a> Window<'a> {
             rest.get(..rest.len() - cut_char_len(rest))
                 .unwrap_or_default()
         };
-        match simdutf8::basic::from_utf8(rest) {
+        match utf8(rest) {
             Ok(text) => Window { text, bad: None },
-            Err(_) => {
-                let valid = core::str::from_utf8(rest).map_or_else(|e| e.valid_up_to(), str::len);
+            Err(e) => {
+                let valid = e.valid_up_to();
                 let text = rest
                     .get(..valid)
                     .and_then(|b| core::str::from_utf8(b).ok())

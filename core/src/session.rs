@@ -88,7 +88,7 @@ pub struct Session<
 /// The whole input as text. `simdutf8` validates (SIMD where the CPU has it); on failure
 /// `core::str::from_utf8` runs again for the position of the first bad byte.
 #[inline]
-fn utf8(input: &[u8]) -> Result<&str, core::str::Utf8Error> {
+pub(crate) fn utf8(input: &[u8]) -> Result<&str, core::str::Utf8Error> {
     match simdutf8::basic::from_utf8(input) {
         Ok(text) => Ok(text),
         Err(_) => core::str::from_utf8(input),
@@ -362,10 +362,10 @@ fn utf8_error<const ID: usize, const TEXT: usize, const LIST: usize>(
         .unwrap_or_default();
     let mut session = Session::<'_, ID, TEXT, LIST>::default();
     let mut none = |_: &Event<'_>| {};
-    match session.fill(prefix, options, visitor!(&mut none, '_)) {
-        Err(err) if err.offset() < valid => err,
-        _ => Error::new(ErrorKind::InvalidUtf8, valid),
-    }
+    first_problem(
+        session.fill(prefix, options, visitor!(&mut none, '_)),
+        valid,
+    )
 }
 
 /// Reads the value of the header member `TOP[i]` (`i` from 1; 0, `events`, is the caller's)
@@ -422,21 +422,38 @@ pub(crate) fn missing_required(seen: u32) -> Option<ErrorKind> {
         .map(|(_, name)| ErrorKind::MissingField(Location::header(name)))
 }
 
+/// Enters the `events` array at its `[` (a wrong type names the field); returns the `[`'s
+/// offset.
+#[cfg_attr(not(feature = "small"), inline(always))]
+pub(crate) fn open_events(sc: &mut Scanner<'_>) -> Result<usize, Failed> {
+    if sc.peek_value()? != b'[' {
+        return Err(sc.error(ErrorKind::WrongType {
+            at: Location::header("events"),
+            expected: JsonType::Array,
+        }));
+    }
+    let start = sc.offset();
+    sc.array_start(2)?;
+    Ok(start)
+}
+
+/// The error for input whose first invalid UTF-8 byte is at `bad`, given the outcome of
+/// decoding the valid text before it: that text's own error when it comes first (the first
+/// problem is reported), else invalid UTF-8 at `bad`.
+pub(crate) fn first_problem(before: Result<(), Error>, bad: usize) -> Error {
+    match before {
+        Err(err) if err.offset() < bad => err,
+        _ => Error::new(ErrorKind::InvalidUtf8, bad),
+    }
+}
+
 /// Validates every event, handing each to `visit`; returns the array's view and its length.
 #[cfg_attr(not(feature = "small"), inline(always))]
 fn scan_events<'a, V: FnMut(&Event<'a>) + ?Sized>(
     sc: &mut Scanner<'a>,
     visit: &mut V,
 ) -> Result<(RawValue<'a>, usize), Failed> {
-    let at = Location::header("events");
-    if sc.peek_value()? != b'[' {
-        return Err(sc.error(ErrorKind::WrongType {
-            at,
-            expected: JsonType::Array,
-        }));
-    }
-    let start = sc.offset();
-    sc.array_start(2)?;
+    let start = open_events(sc)?;
     let mut count = 0;
     let mut first = true;
     while sc.next_item(&mut first)? {

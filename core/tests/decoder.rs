@@ -230,16 +230,21 @@ fn events_are_visited_as_soon_as_they_are_whole() {
     assert_eq!(*texts.borrow(), ["one", "two"]);
 }
 
+/// Feeds `input[..cut]` (which must not complete the session), then the whole input.
+fn cut_then_whole<'a>(decoder: &mut SessionDecoder, input: &'a [u8], cut: usize) -> Session<'a> {
+    assert!(decoder
+        .feed(&input[..cut], false, |_| {})
+        .unwrap()
+        .is_none());
+    decoder.feed(input, true, |_| {}).unwrap().unwrap()
+}
+
 #[test]
 fn a_number_cut_by_the_end_waits_for_its_digits() {
     let input = br#"{"session_id":"s","last_updated_at":"t","events":[],"n":12345}"#;
     let cut = input.windows(3).position(|w| w == b"123").unwrap() + 2; // after "12"
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
-    assert!(decoder
-        .feed(&input[..cut], false, |_| {})
-        .unwrap()
-        .is_none());
-    let session = decoder.feed(input, true, |_| {}).unwrap().unwrap();
+    let session = cut_then_whole(&mut decoder, input, cut);
     let (key, value) = session.unknown_fields().next().unwrap();
     assert_eq!(key, "n");
     assert_eq!(value.as_u64(), Ok(12345));
@@ -252,11 +257,7 @@ fn a_character_cut_by_the_end_waits_for_its_bytes() {
     let emoji = input.iter().position(|&b| b == 0xF0).unwrap();
     for cut in emoji..emoji + 6 {
         let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
-        assert!(decoder
-            .feed(&input[..cut], false, |_| {})
-            .unwrap()
-            .is_none());
-        let session = decoder.feed(input, true, |_| {}).unwrap().unwrap();
+        let session = cut_then_whole(&mut decoder, input, cut);
         let text = session.events().next().unwrap().content().unwrap();
         assert_eq!(text, "😀é");
     }

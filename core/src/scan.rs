@@ -16,6 +16,8 @@ pub(crate) const FAST_PATHS: bool = !cfg!(feature = "small");
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod string_block;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod trusted_block;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -82,28 +84,16 @@ fn next_stop<S: StopBytes>(bytes: &[u8], mut i: usize) -> Result<usize, usize> {
     Err(i)
 }
 
-/// The stops of the trusted value skipper: quotes and brackets.
+/// The stops of the trusted value skipper: quotes and brackets (x86_64 has
+/// [`trusted_block`] instead).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 struct Structural;
 
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 impl StopBytes for Structural {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[inline(always)]
-    fn bits16(chunk: &[u8; 16]) -> u32 {
-        use safe_arch::{
-            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-            set_splat_i8_m128i,
-        };
-        let v = load_unaligned_m128i(chunk);
-        // `| 0x20` folds `[` and `]` onto `{` and `}`.
-        let folded = bitor_m128i(v, set_splat_i8_m128i(0x20));
-        let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
-        let open = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'{' as i8));
-        let close = cmp_eq_mask_i8_m128i(folded, set_splat_i8_m128i(b'}' as i8));
-        move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, open), close)) as u32
-    }
-
     #[inline(always)]
     fn mask8(w: u64) -> u64 {
+        // `| 0x20` folds `[` and `]` onto `{` and `}`.
         let folded = w | (ONES * 0x20);
         byte_mask(w, b'"') | byte_mask(folded, b'{') | byte_mask(folded, b'}')
     }
@@ -141,6 +131,7 @@ impl StopBytes for StringStops {
 
 /// Index of the first quote or bracket at or after `i`; the caller handles the last few
 /// bytes.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
 fn next_structural(bytes: &[u8], i: usize) -> usize {
     next_stop::<Structural>(bytes, i).unwrap_or_else(|i| i)
@@ -184,6 +175,7 @@ fn quote_and_backslash_bits(chunk: &[u8; 32]) -> (u32, u32) {
 
 /// Bytes of `w` equal to `byte` (high bit of each). The lowest set bit is exact; a higher
 /// one can be a false positive only above a true match.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
 fn byte_mask(w: u64, byte: u8) -> u64 {
     let x = w ^ (ONES * u64::from(byte));
@@ -642,8 +634,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// [`string`](Self::string) over validated text: only quotes stop the scan (backslashes
-    /// are noted on the way), and a quote preceded by an odd run of backslashes is escaped.
+    /// [`string`](Self::string) over validated text: only the closing quote matters (an
+    /// escaped quote is one after an odd run of backslashes); backslashes are noted on the
+    /// way. 64 bytes a step.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(always)]
+    fn string_trusted(&mut self) -> JsonStr<'a> {
+        let (open, bytes) = (self.pos, self.bytes());
+        let (end, escaped) =
+            trusted_block::string_end(bytes, open + 1).unwrap_or((bytes.len(), false));
+        self.pos = end + 1;
+        JsonStr::new(self.slice(open + 1, end), escaped)
+    }
+
+    /// [`string`](Self::string) over validated text, 16 or 8 bytes a step: only quotes stop
+    /// the scan (backslashes are noted on the way), and a quote preceded by an odd run of
+    /// backslashes is escaped.
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     #[inline(always)]
     fn string_trusted(&mut self) -> JsonStr<'a> {
         let open = self.pos;
@@ -786,6 +793,11 @@ impl<'a> Scanner<'a> {
             Some(b'"') => {
                 self.string_trusted();
             }
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            Some(b'{' | b'[') => {
+                self.pos = trusted_block::container_end(bytes, start).unwrap_or(bytes.len());
+            }
+            #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
             Some(b'{' | b'[') => {
                 let mut open = 0usize;
                 let mut i = start;

@@ -25,6 +25,14 @@ ROWS = [
     ("lcsession/parse+read+unescape", "the same, plus decoding every string into a buffer"),
     ("lcsession/parse", "parse (full validation) only"),
     ("lcsession/read", "read every field of an already parsed session (info)"),
+    (
+        "lcsession/decoder feed",
+        "one pass through the incremental SessionDecoder::feed, input in 128 KiB pieces (info)",
+    ),
+    (
+        "lcsession/decoder utf8_prefix+feed_str",
+        "the same, UTF-8 checked per piece by utf8_prefix, then feed_str (info)",
+    ),
     ("serde_json/typed", "borrowed typed structs, flat event struct, then read"),
     ("serde_json/typed_enum", "internally tagged enum, Value for arguments/result (info)"),
     ("serde_json/ignored_any", "validation only (IgnoredAny)"),

@@ -6,7 +6,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use lcsession_benches::read::{
-    read_lcsession, read_lcsession_one_pass, read_tagged, read_typed, touch_str, Unescaper,
+    read_lcsession, read_lcsession_fed, read_lcsession_one_pass, read_tagged, read_typed,
+    touch_str, Feed, Unescaper,
 };
 use lcsession_benches::typed::{TaggedSession, TypedSession};
 use lcsession_gen::{long_texts, many_deltas, BENCH_BYTES, BENCH_SEED};
@@ -25,6 +26,13 @@ fn check(name: &str, doc: &[u8]) -> usize {
         events,
         "{name}: one-pass event count"
     );
+    for how in [Feed::Bytes, Feed::Str] {
+        assert_eq!(
+            read_lcsession_fed(doc, how, &mut touch_str),
+            events,
+            "{name}: decoder ({how:?}) event count"
+        );
+    }
     let mut buf = [0u8; UNESCAPE_BUFFER];
     let mut unescaper = Unescaper::new(&mut buf);
     read_lcsession(&session, &mut |s| unescaper.decode(s));
@@ -95,6 +103,12 @@ fn bench_input(c: &mut Criterion, name: &str, doc: &[u8]) {
             b.iter(|| read_lcsession(black_box(&session), &mut touch_str))
         });
     }
+    group.bench_function("lcsession/decoder feed", |b| {
+        b.iter(|| read_lcsession_fed(black_box(doc), Feed::Bytes, &mut touch_str))
+    });
+    group.bench_function("lcsession/decoder utf8_prefix+feed_str", |b| {
+        b.iter(|| read_lcsession_fed(black_box(doc), Feed::Str, &mut touch_str))
+    });
     group.bench_function("serde_json/typed", |b| {
         b.iter(
             || match serde_json::from_slice::<TypedSession<'_>>(black_box(doc)) {

@@ -85,6 +85,68 @@ pub fn read_lcsession_one_pass<'a>(doc: &'a [u8], text: &mut impl FnMut(JsonStr<
     }
 }
 
+/// Size of the pieces [`read_lcsession_fed`] hands the incremental decoder: a typical socket
+/// or SD-card read.
+pub const FEED_PIECE: usize = 128 * 1024;
+
+/// How [`read_lcsession_fed`] checks the UTF-8 of the pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// [`SessionDecoder::feed`](lcsession_core::SessionDecoder::feed): the decoder checks
+    /// each piece, and the whole input once more for the final session's views.
+    Bytes,
+    /// [`lcsession_core::utf8_prefix`] on each new piece, then
+    /// [`SessionDecoder::feed_str`](lcsession_core::SessionDecoder::feed_str).
+    Str,
+}
+
+/// Reads the header and every field of every event like [`read_lcsession_one_pass`], but
+/// through the incremental [`lcsession_core::SessionDecoder`], handing it the input as if it
+/// arrived in [`FEED_PIECE`]-byte pieces (each call passes all the bytes so far). Returns the
+/// number of events, or `usize::MAX` when the document is invalid.
+pub fn read_lcsession_fed<'a>(
+    doc: &'a [u8],
+    how: Feed,
+    text: &mut impl FnMut(JsonStr<'a>),
+) -> usize {
+    let mut decoder: lcsession_core::SessionDecoder =
+        lcsession_core::SessionDecoder::new(lcsession_core::ParseOptions::default());
+    let (mut received, mut checked) = (0usize, 0usize);
+    loop {
+        received = (received + FEED_PIECE).min(doc.len());
+        let complete = received == doc.len();
+        let Some(input) = doc.get(..received) else {
+            return usize::MAX;
+        };
+        let mut visit = |event: &lcsession_core::Event<'a>| read_event(event, text);
+        let fed = match how {
+            Feed::Bytes => decoder.feed(input, complete, &mut visit),
+            Feed::Str => {
+                match lcsession_core::utf8_prefix(input, checked, complete) {
+                    Ok(valid) => checked = valid,
+                    Err(_) => return usize::MAX,
+                }
+                let Some(valid) = input.get(..checked) else {
+                    return usize::MAX;
+                };
+                // SAFETY: `utf8_prefix` has checked `input[..checked]`, a piece at a time (the
+                // way a client checks what it receives; `from_utf8` here would check the
+                // whole prefix again at every piece).
+                let s = unsafe { core::str::from_utf8_unchecked(valid) };
+                decoder.feed_str(s, complete, &mut visit)
+            }
+        };
+        match fed {
+            Ok(Some(session)) => {
+                read_header(session.header());
+                return decoder.event_count();
+            }
+            Ok(None) if !complete => {}
+            _ => return usize::MAX,
+        }
+    }
+}
+
 /// Reads every field of one event; `text` receives every string.
 pub fn read_event<'a>(event: &Event<'a>, text: &mut impl FnMut(JsonStr<'a>)) {
     {

@@ -10,7 +10,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use lcsession_benches::read::{read_lcsession, read_lcsession_one_pass, read_typed, touch_str};
+use lcsession_benches::read::{
+    read_lcsession, read_lcsession_fed, read_lcsession_one_pass, read_typed, touch_str, Feed,
+};
 use lcsession_benches::typed::TypedSession;
 
 type Row = (&'static str, fn(&[u8]) -> usize);
@@ -20,7 +22,7 @@ thread_local! {
     static SIMD_JSON_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-const ROWS: [Row; 8] = [
+const ROWS: [Row; 10] = [
     ("from_utf8 (whole input)", |d| {
         core::str::from_utf8(d).map_or(0, str::len)
     }),
@@ -32,6 +34,12 @@ const ROWS: [Row; 8] = [
     }),
     ("lcsession/one-pass", |d| {
         read_lcsession_one_pass(d, &mut touch_str)
+    }),
+    ("lcsession/decoder feed", |d| {
+        read_lcsession_fed(d, Feed::Bytes, &mut touch_str)
+    }),
+    ("lcsession/decoder feed_str", |d| {
+        read_lcsession_fed(d, Feed::Str, &mut touch_str)
     }),
     ("serde_json/ignored_any", |d| {
         usize::from(serde_json::from_slice::<serde::de::IgnoredAny>(d).is_ok())
@@ -78,8 +86,16 @@ fn main() {
             }
         }
     }
-    let ignored = best.get(4).copied().unwrap_or(Duration::MAX);
-    let typed = best.get(5).copied().unwrap_or(Duration::MAX);
+    let time_of = |row: &str| {
+        ROWS.iter()
+            .zip(best)
+            .find(|((name, _), _)| *name == row)
+            .map_or(Duration::MAX, |(_, t)| t)
+    };
+    let (ignored, typed) = (
+        time_of("serde_json/ignored_any"),
+        time_of("serde_json/typed"),
+    );
     for ((name, _), t) in ROWS.iter().zip(best) {
         if t == Duration::MAX {
             continue;

@@ -111,6 +111,8 @@ pub use value::{Items, Members, RawValue, ValueKind};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::escaped::escaped_bytes;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    pub use crate::scan::trusted_block::string_end;
 }
 
 /// Parses a session with the default header capacities and options.

@@ -17,7 +17,7 @@ pub(crate) const FAST_PATHS: bool = !cfg!(feature = "small");
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod string_block;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-mod trusted_block;
+pub(crate) mod trusted_block;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;

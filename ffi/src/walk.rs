@@ -69,6 +69,8 @@ pub(crate) fn string_span(b: &[u8], i: usize) -> Option<(usize, bool)> {
 
 /// The closing quote at or after `j` (a byte that is not escaped), a word at a time; stops at
 /// each backslash. `escaped`: whether a backslash came before `j`.
+/// (On x86_64 only the tests call it, as the reference for the block scan.)
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline]
 fn string_span_words(b: &[u8], mut j: usize, mut escaped: bool) -> Option<(usize, bool)> {
     loop {
@@ -165,21 +167,6 @@ mod sse2 {
         u64::from(move_mask_i8_m128i(m) as u16)
     }
 
-    /// Quote and backslash bits of 64 bytes.
-    #[inline(always)]
-    fn quotes_and_backslashes(b: &[u8; 64]) -> (u64, u64) {
-        let (mut quotes, mut backslashes, mut shift) = (0, 0, 0);
-        let mut rest: &[u8] = b;
-        while let Some((chunk, tail)) = rest.split_first_chunk::<16>() {
-            let v = load(chunk);
-            quotes |= bits(eq(v, b'"')) << shift;
-            backslashes |= bits(eq(v, b'\\')) << shift;
-            shift += 16;
-            rest = tail;
-        }
-        (quotes, backslashes)
-    }
-
     /// [`super::string_span`] from `j`, just past the opening quote.
     #[inline(always)]
     pub(super) fn string_span(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
@@ -195,24 +182,9 @@ mod sse2 {
                 j += 16;
             }
         }
-        // Then 64 bytes at a time, escapes found without a branch per backslash.
-        let (mut escaped, mut carry) = (false, 0);
-        while let Some(block) = b.get(j..).and_then(|r| r.first_chunk::<64>()) {
-            let (quotes, backslashes) = quotes_and_backslashes(block);
-            let (escaped_bytes, carry_out) =
-                lcsession_core::__private::escaped_bytes(backslashes, carry);
-            let closing = quotes & !escaped_bytes;
-            if closing != 0 {
-                let before = closing.wrapping_sub(1) & !closing;
-                escaped |= backslashes & before != 0;
-                return Some((j + closing.trailing_zeros() as usize + 1, escaped));
-            }
-            escaped |= backslashes != 0;
-            carry = carry_out;
-            j += 64;
-        }
-        // The last bytes of the text, a word at a time.
-        super::string_span_words(b, j + carry as usize, escaped)
+        // Then the core's trusted scan: 64 bytes at a time, escapes found without a branch
+        // per backslash.
+        lcsession_core::__private::string_end(b, j).map(|(end, escaped)| (end + 1, escaped))
     }
 
     /// [`super::scalar_end`].

@@ -110,30 +110,41 @@ pub(super) fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
         carry: 0,
         in_string: 0,
     };
-    let mut i = start;
+    blocks(bytes, start, |block, i| walk.block(block).map(|k| i + k))
+        .filter(|&end| end <= bytes.len())
+}
+
+/// Runs `step` on each 64-byte block of `bytes` from `from` (with the block's index), then
+/// on the last bytes padded with spaces (neither quotes, backslashes nor brackets), until it
+/// returns `Some`.
+#[inline(always)]
+fn blocks<T>(
+    bytes: &[u8],
+    from: usize,
+    mut step: impl FnMut(&[u8; 64], usize) -> Option<T>,
+) -> Option<T> {
+    let mut i = from;
     while let Some(block) = bytes.get(i..).and_then(|s| s.first_chunk::<64>()) {
-        if let Some(k) = walk.block(block) {
-            return Some(i + k);
+        if let Some(found) = step(block, i) {
+            return Some(found);
         }
         i += 64;
     }
-    // The last bytes, padded with spaces (neither quotes nor brackets).
     let mut padded = [b' '; 64];
-    for (to, from) in padded.iter_mut().zip(bytes.get(i..).unwrap_or_default()) {
-        *to = *from;
+    for (to, byte) in padded.iter_mut().zip(bytes.get(i..).unwrap_or_default()) {
+        *to = *byte;
     }
-    walk.block(&padded)
-        .map(|k| i + k)
-        .filter(|&end| end <= bytes.len())
+    step(&padded, i)
 }
 
 /// The index of the quote closing the string whose content starts at `bytes[from]`, in
 /// validated JSON text, and whether a backslash comes before it; `None` when the text ends
-/// first (never for validated text).
+/// first (never for validated text). Also the `lcsession` crate's (through
+/// [`crate::__private`]).
 #[inline(never)]
-pub(super) fn string_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
-    let (mut i, mut carry, mut backslashes_before) = (from, 0u64, 0u64);
-    let mut step = |block: &[u8; 64], i: usize| {
+pub fn string_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
+    let (mut carry, mut backslashes_before) = (0u64, 0u64);
+    let step = |block: &[u8; 64], i: usize| {
         let [quotes, backslashes, _, _] = masks(block);
         let (escaped, carry_out) = escaped_bytes(backslashes, carry);
         carry = carry_out;
@@ -149,17 +160,7 @@ pub(super) fn string_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
             }
         }
     };
-    while let Some(block) = bytes.get(i..).and_then(|s| s.first_chunk::<64>()) {
-        if let Some(end) = step(block, i) {
-            return Some(end);
-        }
-        i += 64;
-    }
-    let mut padded = [b' '; 64];
-    for (to, from) in padded.iter_mut().zip(bytes.get(i..).unwrap_or_default()) {
-        *to = *from;
-    }
-    step(&padded, i).filter(|&(end, _)| end < bytes.len())
+    blocks(bytes, from, step).filter(|&(end, _)| end < bytes.len())
 }
 
 #[cfg(test)]

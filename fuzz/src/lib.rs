@@ -9,8 +9,8 @@
 pub mod model;
 
 use lcsession_core::{
-    Error, ErrorKind, Event, EventBody, Field, Header, JsonStr, ParseOptions, RawValue, Segment,
-    Session, SessionDecoder, ValueKind,
+    utf8_prefix, Error, ErrorKind, Event, EventBody, Field, Header, JsonStr, ParseOptions,
+    RawValue, Segment, Session, SessionDecoder, ValueKind,
 };
 
 /// Fully parses `data` the ways a user can, checks every invariant, and returns the default
@@ -65,7 +65,11 @@ pub fn check_session(data: &[u8]) -> Result<Session<'_>, Error> {
 /// The incremental decoder, fed `data` in pieces (cut at offsets taken from the data itself,
 /// so the fuzzer steers them), must give what the one-pass parse gave: the same session and
 /// the same events (each once, in order), or the same error.
-pub fn check_incremental(data: &[u8], one_pass: &Result<Session<'_>, Error>, all: &[Event<'_>]) {
+pub fn check_incremental<'a>(
+    data: &'a [u8],
+    one_pass: &Result<Session<'a>, Error>,
+    all: &[Event<'a>],
+) {
     let len = data.len();
     let seed = data
         .iter()
@@ -75,11 +79,30 @@ pub fn check_incremental(data: &[u8], one_pass: &Result<Session<'_>, Error>, all
         .map(|k| seed.wrapping_mul(k) % (len + 1))
         .collect();
     cuts.sort_unstable();
+    // Half the inputs go through `feed_str`, checked piece by piece with `utf8_prefix` as a
+    // client does (back to `feed` once the bytes are not UTF-8, to report it).
+    let text = seed & 1 == 1;
+    let mut checked = 0;
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
     let mut visited = Vec::new();
     let mut result = None;
     for end in cuts.into_iter().chain([len]) {
-        match decoder.feed(&data[..end], end == len, |e| visited.push(*e)) {
+        let input = &data[..end];
+        let complete = end == len;
+        let visit = |e: &Event<'a>| visited.push(*e);
+        let fed = match utf8_prefix(input, checked, complete) {
+            Ok(valid) if text => {
+                assert!(
+                    valid >= checked && valid <= end,
+                    "utf8_prefix went back or past"
+                );
+                checked = valid;
+                let text = std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it");
+                decoder.feed_str(text, complete, visit)
+            }
+            _ => decoder.feed(input, complete, visit),
+        };
+        match fed {
             Ok(None) => assert!(end < len, "no session for the complete input"),
             Ok(Some(session)) => {
                 result = Some(Ok(session));

@@ -6,7 +6,9 @@
 # Serves a generated 20 MiB session (long texts) from `lcsession-testserver` on 127.0.0.1 and
 # compares, in the same run, the wall time of
 #   - `curl -s -o /dev/null URL` (a fresh process per fetch), with
-#   - `retrieve_bench URL ID 1` (a fresh process: client, retrieve, full decode, every event),
+#   - `retrieve_bench URL ID 1` (a fresh process: client, `retrieve_visiting`: the body is
+#     decoded while it arrives, every event read),
+#   - the same with RETRIEVE_SEQUENTIAL=1 (`retrieve`, then `parse_visiting`; information),
 #   - the same with RETRIEVE_ONLY=1 (no decode; information),
 # with the CPU time (user + system) of each process and the server's CPU per fetch; then
 # times 100 sequential retrieve+decode calls on one client in one process and counts the

@@ -1,13 +1,25 @@
 //! `retrieve_bench URL_BASE SESSION_ID [COUNT]`: retrieves a session COUNT times (default 1)
 //! with one client, each time decoding it fully (validation, header, every event read), and
-//! prints one line per retrieve: `<seconds> <bytes> <events>`. Used by `benches/retrieve.sh`
-//! (which compares it with curl); the API key is a placeholder the loopback server ignores.
-//! With `RETRIEVE_ONLY=1` set it skips the decoding (to split the time).
+//! prints one line per retrieve: `<seconds> <bytes> <events> <bytes read>`. Used by
+//! `benches/retrieve.sh` (which compares it with curl); the API key is a placeholder the
+//! loopback server ignores.
+//!
+//! By default it calls `Client::retrieve_visiting` (decoding while the body arrives). With
+//! `RETRIEVE_SEQUENTIAL=1` it calls `retrieve`, then `parse_visiting` on the whole body;
+//! with `RETRIEVE_ONLY=1` it calls `retrieve` only (no decoding, to split the time).
 
 use std::time::Instant;
 
 use lcsession::client::{Client, RetrieveOptions};
-use lcsession_core::{ParseOptions, Session};
+use lcsession_core::{Event, ParseOptions, Session};
+
+/// Touches what a reader would: the text, or the call id and arguments.
+fn touch(event: &Event<'_>) -> usize {
+    event.content().map_or(0, |c| c.raw().len())
+        + event.tool_call().map_or(0, |t| {
+            t.call_id.raw().len() + t.arguments.as_raw_str().len()
+        })
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -24,6 +36,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     for _ in 0..count {
         let start = Instant::now();
+        if std::env::var_os("RETRIEVE_SEQUENTIAL").is_none()
+            && std::env::var_os("RETRIEVE_ONLY").is_none()
+        {
+            // Decoding while receiving: one pass, each event read as it is validated.
+            let mut read = 0usize;
+            let retrieved = client.retrieve_visiting(
+                &id,
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |event| read += touch(event),
+            )?;
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "{secs:.6} {} {} {read}",
+                retrieved.body().as_bytes().len(),
+                retrieved.session().event_count()
+            );
+            continue;
+        }
         let body = client.retrieve(&id, &RetrieveOptions::default())?;
         if std::env::var_os("RETRIEVE_ONLY").is_some() {
             let secs = start.elapsed().as_secs_f64();
@@ -32,13 +63,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         // One pass: validate everything and read every event as it is validated.
         let mut read = 0usize;
-        let session: Session = body.parse_visiting(ParseOptions::default(), |event| {
-            // Touch what a reader would: the text, or the call id and arguments.
-            read += event.content().map_or(0, |c| c.raw().len());
-            read += event.tool_call().map_or(0, |t| {
-                t.call_id.raw().len() + t.arguments.as_raw_str().len()
-            });
-        })?;
+        let session: Session =
+            body.parse_visiting(ParseOptions::default(), |event| read += touch(event))?;
         let secs = start.elapsed().as_secs_f64();
         println!(
             "{secs:.6} {} {} {read}",

@@ -169,6 +169,12 @@ impl ClientError {
         self
     }
 
+    /// Appends `note` to the message (`message (note)`).
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        self.0.message = format!("{} ({note})", self.0.message);
+        self
+    }
+
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.0.attempts = attempts;
         self

@@ -32,15 +32,20 @@
 mod body;
 mod config;
 mod error;
+mod overlap;
 mod platform;
 mod resolve;
+mod retrieved;
 mod retry;
 mod storage;
 mod url;
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+
+use lcsession_core::{Event, ParseOptions, SessionDecoder};
+use ureq::BodyReader;
 
 pub use body::SessionBody;
 pub use config::{
@@ -48,6 +53,7 @@ pub use config::{
     ENV_CUSTOM_HEADERS, ENV_PARSE_API_KEY, MIN_REDACTED_KEY_LEN, REDACTED,
 };
 pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
+pub use retrieved::RetrievedSession;
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
 use storage::BodyBytes;
 pub use url::{check_session_id, session_url};
@@ -400,10 +406,82 @@ impl Client {
         options: &RetrieveOptions,
     ) -> Result<SessionBody, ClientError> {
         let url = self.url_for(session_id, options)?;
+        self.with_retries(|attempt| {
+            self.attempt(&url, attempt, &mut |reader, len, limit| match len {
+                Some(len) => BodyBytes::read_exact_len(reader, len),
+                None => BodyBytes::read_up_to(reader, limit.saturating_add(1)),
+            })
+        })
+    }
+
+    /// Fetches a session like [`retrieve`](Self::retrieve) and decodes it while it
+    /// arrives: the result of [`SessionBody::parse_visiting`] on the body, with `visit`
+    /// called for each event as soon as it is whole, but sooner.
+    ///
+    /// A large body (2 MiB or more, with a `Content-Length`, on Linux) is received on a
+    /// short-lived helper thread while this thread decodes what has arrived, so decoding
+    /// mostly overlaps the download; other bodies are decoded once received. The session
+    /// has the default header capacities (for others: [`retrieve`](Self::retrieve), then
+    /// [`SessionBody::parse_with`]). Retries are those of `retrieve`, except that a body
+    /// that fails once events of it were visited is not fetched again (its events would be
+    /// visited twice): the error says how many were.
+    ///
+    /// ```no_run
+    /// use lcsession::client::{Client, RetrieveOptions};
+    /// use lcsession_core::ParseOptions;
+    ///
+    /// # fn main() -> Result<(), lcsession::client::ClientError> {
+    /// let client = Client::builder().build()?;
+    /// let mut texts = 0;
+    /// let retrieved = client.retrieve_visiting(
+    ///     "ses-abc123",
+    ///     &RetrieveOptions::default(),
+    ///     ParseOptions::default(),
+    ///     |event| texts += usize::from(event.content().is_some()),
+    /// )?;
+    /// println!("{} events, {texts} with text", retrieved.session().event_count());
+    /// retrieved.body().save("session.json")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve_visiting(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        mut visit: impl FnMut(&Event<'_>),
+    ) -> Result<RetrievedSession, ClientError> {
+        let url = self.url_for(session_id, options)?;
+        self.with_retries(|attempt| {
+            let mut decoder: SessionDecoder = SessionDecoder::new(parse);
+            let received = self.attempt(&url, attempt, &mut |reader, len, limit| {
+                receive_decoding(reader, len, limit, &mut decoder, &mut visit)
+            });
+            let visited = decoder.event_count();
+            match received {
+                Ok(body) => RetrievedSession::finish(body, decoder, parse, &mut visit)
+                    .map_err(Failure::fatal),
+                Err(mut failure) if visited > 0 => {
+                    failure.retryable = false;
+                    failure.error = failure.error.with_note(&format!(
+                        "not retried: {visited} events of the body were already visited"
+                    ));
+                    Err(failure)
+                }
+                Err(failure) => Err(failure),
+            }
+        })
+    }
+
+    /// Runs `attempt` (given the number of retries taken so far) until it succeeds, fails
+    /// for good, or the retries are used up, sleeping between attempts per the policy.
+    fn with_retries<T>(
+        &self,
+        mut attempt: impl FnMut(u32) -> Result<T, Failure>,
+    ) -> Result<T, ClientError> {
         let mut retries_taken = 0u32;
         loop {
-            match self.attempt(&url, retries_taken) {
-                Ok(body) => return Ok(body),
+            match attempt(retries_taken) {
+                Ok(done) => return Ok(done),
                 Err(failure) => {
                     let error = failure
                         .error
@@ -469,7 +547,14 @@ impl Client {
         }
     }
 
-    fn attempt(&self, url: &str, attempt: u32) -> Result<SessionBody, Failure> {
+    /// One request; a 2xx body is read by `receive` (given the reader, the
+    /// `Content-Length` if any, and the size limit).
+    fn attempt(
+        &self,
+        url: &str,
+        attempt: u32,
+        receive: &mut Receive<'_>,
+    ) -> Result<SessionBody, Failure> {
         let headers = self.headers(attempt);
         if self.inner.trace.is_some() {
             let redacted: Vec<(String, String)> = headers
@@ -572,10 +657,8 @@ impl Client {
         if content_length.is_some_and(|n| n > limit) {
             return Err(too_large());
         }
-        let read = match content_length.and_then(|n| usize::try_from(n).ok()) {
-            Some(len) => BodyBytes::read_exact_len(&mut reader, len),
-            None => BodyBytes::read_up_to(&mut reader, limit.saturating_add(1)),
-        };
+        let len = content_length.and_then(|n| usize::try_from(n).ok());
+        let read = receive(&mut reader, len, limit);
         let bytes = match read {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -590,6 +673,39 @@ impl Client {
         Ok(SessionBody::new(bytes, status, request_id, url.to_owned()))
     }
 }
+
+/// How an attempt reads a 2xx body: given the reader, the `Content-Length` if any, and the
+/// size limit.
+type Receive<'r> =
+    dyn FnMut(&mut BodyReader<'static>, Option<usize>, u64) -> io::Result<BodyBytes> + 'r;
+
+/// How [`Client::retrieve_visiting`] reads a body: overlapped with decoding where the body
+/// is mapped (see [`overlap`]), else whole and then decoded by the final call.
+fn receive_decoding(
+    reader: &mut BodyReader<'static>,
+    len: Option<usize>,
+    limit: u64,
+    decoder: &mut SessionDecoder,
+    visit: &mut impl FnMut(&Event<'_>),
+) -> io::Result<BodyBytes> {
+    let Some(len) = len else {
+        return BodyBytes::read_up_to(reader, limit.saturating_add(1));
+    };
+    let Some(mapped) = BodyBytes::mapped(len) else {
+        return BodyBytes::read_exact_len(reader, len);
+    };
+    let mut bytes = mapped?;
+    overlap::receive_overlapped(reader, bytes.as_mut_slice(), DECODE_PIECE, |prefix| {
+        // An error (only invalid UTF-8 can be certain this early) is kept by the decoder
+        // and returned by the final call.
+        let _ = decoder.feed(prefix, false, &mut *visit);
+    })?;
+    Ok(bytes)
+}
+
+/// [`Client::retrieve_visiting`] decodes after at least this many new bytes: a call costs a
+/// little (a retried cut event, a wake-up), a long wait delays the decode.
+const DECODE_PIECE: usize = 256 * 1024;
 
 /// The canonical reason phrase of a status (`404` → `"Not Found"`), or `""` when there is
 /// none.

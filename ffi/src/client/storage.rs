@@ -10,8 +10,7 @@
 use std::io::{self, Read};
 
 /// Bodies at least this long (with a `Content-Length`) are mapped on Linux: one huge page.
-#[cfg(all(target_os = "linux", not(miri)))]
-const MAPPED_MIN: usize = 2 << 20;
+pub(crate) const MAPPED_MIN: usize = 2 << 20;
 
 /// The bytes of a body, read once and never moved.
 pub(crate) enum BodyBytes {
@@ -32,6 +31,30 @@ impl BodyBytes {
         }
     }
 
+    /// The bytes, to be filled in place.
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [u8] {
+        match self {
+            BodyBytes::Heap(v) => v,
+            #[cfg(all(target_os = "linux", not(miri)))]
+            BodyBytes::Mapped(m) => m,
+        }
+    }
+
+    /// A zeroed mapping of `len` bytes for a body that long, advised to use huge pages; `None`
+    /// where bodies are not mapped (shorter than [`MAPPED_MIN`], not Linux, Miri).
+    pub(crate) fn mapped(len: usize) -> Option<io::Result<BodyBytes>> {
+        #[cfg(all(target_os = "linux", not(miri)))]
+        if len >= MAPPED_MIN {
+            return Some(memmap2::MmapMut::map_anon(len).map(|map| {
+                // Advice only: an error (huge pages disabled) leaves ordinary pages.
+                let _ = map.advise(memmap2::Advice::HugePage);
+                BodyBytes::Mapped(map)
+            }));
+        }
+        let _ = len;
+        None
+    }
+
     /// The bytes as a `Vec` (a copy for a mapped body).
     pub(crate) fn into_vec(self) -> Vec<u8> {
         match self {
@@ -45,14 +68,11 @@ impl BodyBytes {
     /// stream (which lets the connection go back to the pool). A shorter body is an
     /// `UnexpectedEof` error, a longer one `InvalidData`.
     pub(crate) fn read_exact_len(reader: &mut impl Read, len: usize) -> io::Result<BodyBytes> {
-        #[cfg(all(target_os = "linux", not(miri)))]
-        if len >= MAPPED_MIN {
-            let mut map = memmap2::MmapMut::map_anon(len)?;
-            // Advice only: an error (huge pages disabled) leaves ordinary pages.
-            let _ = map.advise(memmap2::Advice::HugePage);
-            reader.read_exact(&mut map)?;
+        if let Some(mapped) = BodyBytes::mapped(len) {
+            let mut bytes = mapped?;
+            reader.read_exact(bytes.as_mut_slice())?;
             expect_end(reader, len)?;
-            return Ok(BodyBytes::Mapped(map));
+            return Ok(bytes);
         }
         let mut bytes = Vec::with_capacity(len);
         reader.take(len as u64).read_to_end(&mut bytes)?;
@@ -75,7 +95,7 @@ impl BodyBytes {
 }
 
 /// Reads the end of a body that should hold exactly `len` bytes.
-fn expect_end(reader: &mut impl Read, len: usize) -> io::Result<()> {
+pub(crate) fn expect_end(reader: &mut impl Read, len: usize) -> io::Result<()> {
     let mut probe = [0u8; 1];
     loop {
         match reader.read(&mut probe) {

@@ -1,0 +1,242 @@
+//! Receiving a body on a helper thread while the calling thread decodes what has arrived.
+//!
+//! The helper fills one buffer from the front; the calling thread reads the filled prefix as
+//! it grows. The buffer is split in two views over the same memory: [`Filler`] may write
+//! only at and after `filled`, [`Filled`] may read only before `published`, and the filler
+//! publishes a length (release) only after writing those bytes, which the reader loads
+//! (acquire) before reading them. So a byte is never written and read at the same time, and
+//! a reader sees every byte it is given as written.
+//!
+//! This module holds the client's only `unsafe` outside the C boundary: the two views are
+//! built from one raw pointer because safe Rust cannot lend one part of a slice mutably while
+//! a growing other part is shared. The tests run under Miri (data races, aliasing).
+
+use std::io::{self, Read};
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+use super::storage::expect_end;
+
+/// The writing view: the bytes from `filled` on.
+struct Filler<'b> {
+    ptr: *mut u8,
+    len: usize,
+    filled: usize,
+    published: &'b AtomicUsize,
+    _buf: PhantomData<&'b mut [u8]>,
+}
+
+// SAFETY: a `Filler` is a `&mut` to the unfilled part of the buffer (which `Filled` never
+// hands out), so sending it to another thread is sending a `&mut [u8]`.
+unsafe impl Send for Filler<'_> {}
+
+impl Filler<'_> {
+    /// The part not yet filled.
+    fn unfilled(&mut self) -> &mut [u8] {
+        // SAFETY: `filled <= len`, so the range is inside the buffer the pointer came from
+        // (borrowed mutably for `'b`). No other reference to it exists: `Filled` hands out
+        // only `..published`, and `published <= filled`; the `&mut self` borrow keeps this
+        // one unique until `advance` moves `filled`.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(self.filled), self.len - self.filled) }
+    }
+
+    /// Marks the first `n` bytes of [`unfilled`](Self::unfilled) as written and publishes
+    /// the new length.
+    fn advance(&mut self, n: usize) {
+        self.filled = self.filled.saturating_add(n).min(self.len);
+        self.published.store(self.filled, Ordering::Release);
+    }
+
+    fn is_full(&self) -> bool {
+        self.filled == self.len
+    }
+}
+
+/// The reading view: the published prefix.
+struct Filled<'b> {
+    ptr: *const u8,
+    len: usize,
+    published: &'b AtomicUsize,
+    _buf: PhantomData<&'b [u8]>,
+}
+
+impl Filled<'_> {
+    /// The bytes received so far.
+    fn get(&self) -> &[u8] {
+        let n = self.published.load(Ordering::Acquire).min(self.len);
+        // SAFETY: `..n` is inside the buffer, every byte of it was written before the release
+        // store of `n` that this acquire load saw, and the filler never writes before its
+        // `filled` (>= n) again: the bytes stay as they are while the slice lives.
+        unsafe { std::slice::from_raw_parts(self.ptr, n) }
+    }
+}
+
+/// The two views of `buf`.
+fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Filled<'b>) {
+    published.store(0, Ordering::Relaxed);
+    let len = buf.len();
+    let ptr = buf.as_mut_ptr();
+    let filler = Filler {
+        ptr,
+        len,
+        filled: 0,
+        published,
+        _buf: PhantomData,
+    };
+    let filled = Filled {
+        ptr: ptr.cast_const(),
+        len,
+        published,
+        _buf: PhantomData,
+    };
+    (filler, filled)
+}
+
+/// Reads exactly `buf.len()` bytes of `reader` into `buf` on a helper thread, then the end
+/// of the stream (a shorter body is `UnexpectedEof`, a longer one `InvalidData`, as
+/// [`BodyBytes::read_exact_len`](super::storage::BodyBytes::read_exact_len) reports them).
+/// Meanwhile, on the calling thread, `consume` is called with the prefix received so far
+/// each time at least `piece` more bytes have arrived (fewer calls when it is slower than
+/// the network). `consume` is not called for the last bytes: the caller has the whole
+/// buffer once this returns `Ok`.
+pub(crate) fn receive_overlapped<R: Read + Send>(
+    reader: &mut R,
+    buf: &mut [u8],
+    piece: usize,
+    mut consume: impl FnMut(&[u8]),
+) -> io::Result<()> {
+    let published = AtomicUsize::new(0);
+    let (mut filler, filled) = split(buf, &published);
+    // One pending wake-up at most: the helper never waits for the decoder.
+    let (wake, woken) = mpsc::sync_channel::<()>(1);
+    thread::scope(|scope| {
+        let helper = scope.spawn(move || -> io::Result<()> {
+            let mut told = 0usize;
+            while !filler.is_full() {
+                match reader.read(filler.unfilled()) {
+                    Ok(0) => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            format!(
+                                "the body ended after {} of {} bytes",
+                                filler.filled, filler.len
+                            ),
+                        ))
+                    }
+                    Ok(n) => filler.advance(n),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+                if filler.filled - told >= piece && !filler.is_full() {
+                    told = filler.filled;
+                    // Full: a wake-up is already pending, which will see these bytes too.
+                    let _ = wake.try_send(());
+                }
+            }
+            drop(wake);
+            expect_end(reader, filler.len)
+        });
+        // Ends when the helper drops `wake`: the body is complete or failed.
+        while woken.recv().is_ok() {
+            consume(filled.get());
+        }
+        match helper.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out its data a few bytes per call (like a socket).
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            if n > 0 {
+                // Let the other thread run between pieces.
+                thread::yield_now();
+            }
+            Ok(n)
+        }
+    }
+
+    fn data(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 % 251) as u8).collect()
+    }
+
+    #[test]
+    fn the_consumer_sees_growing_prefixes_of_exactly_the_data() {
+        let len = if cfg!(miri) { 300 } else { 100_000 };
+        let want = data(len);
+        for (step, piece) in [(1, 1), (7, 16), (64, 10), (len, 1)] {
+            let mut buf = vec![0u8; len];
+            let mut reader = Trickle { data: &want, step };
+            let mut seen = Vec::new();
+            receive_overlapped(&mut reader, &mut buf, piece, |prefix| {
+                assert!(prefix.len() <= len);
+                assert_eq!(prefix, &want[..prefix.len()], "step {step}");
+                seen.push(prefix.len());
+            })
+            .unwrap();
+            assert_eq!(buf, want, "step {step}");
+            assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        }
+    }
+
+    #[test]
+    fn short_and_long_bodies_fail_like_the_sequential_read() {
+        let want = data(100);
+        let receive = |len: usize| {
+            let mut buf = vec![0u8; len];
+            let mut reader = Trickle {
+                data: &want,
+                step: 9,
+            };
+            receive_overlapped(&mut reader, &mut buf, 8, |_| {}).map(|()| buf)
+        };
+        let err = receive(101).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(err.to_string().contains("after 100 of 101 bytes"), "{err}");
+        assert_eq!(receive(99).unwrap_err().kind(), io::ErrorKind::InvalidData);
+        assert_eq!(receive(100).unwrap(), want);
+
+        let mut empty: [u8; 0] = [];
+        receive_overlapped(&mut Trickle { data: &[], step: 1 }, &mut empty, 8, |_| {}).unwrap();
+    }
+
+    #[test]
+    fn a_read_error_ends_the_receive() {
+        struct Broken(usize);
+        impl Read for Broken {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset"));
+                }
+                self.0 -= 1;
+                buf[0] = b'x';
+                Ok(1)
+            }
+        }
+        let mut buf = vec![0u8; 50];
+        let mut calls = 0;
+        let err = receive_overlapped(&mut Broken(20), &mut buf, 4, |p| {
+            assert!(p.len() <= 20 && p.iter().all(|&b| b == b'x'));
+            calls += 1;
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset);
+        assert!(calls <= 5);
+    }
+}

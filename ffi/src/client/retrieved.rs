@@ -1,0 +1,58 @@
+//! [`RetrievedSession`]: a body and the session decoded from it while it arrived.
+
+use lcsession_core::{Event, ParseOptions, Session, SessionDecoder};
+
+use super::body::SessionBody;
+use super::error::ClientError;
+
+self_cell::self_cell!(
+    /// The body and the session borrowing it, in one value.
+    struct Decoded {
+        owner: SessionBody,
+        #[covariant]
+        dependent: Session,
+    }
+    impl {Debug}
+);
+
+/// A session returned by [`Client::retrieve_visiting`](super::Client::retrieve_visiting):
+/// the body, held once, and the session decoded from it (zero-copy, borrowing the body), so
+/// nothing is parsed twice.
+#[derive(Debug)]
+pub struct RetrievedSession(Decoded);
+
+impl RetrievedSession {
+    /// Completes `decoder` (fed all but the end of `body` while it arrived) on the whole body.
+    pub(crate) fn finish(
+        body: SessionBody,
+        mut decoder: SessionDecoder,
+        parse: ParseOptions,
+        visit: &mut impl FnMut(&Event<'_>),
+    ) -> Result<Self, ClientError> {
+        Decoded::try_new(body, |body| {
+            match decoder.feed(body.as_bytes(), true, &mut *visit) {
+                Ok(Some(session)) => Ok(session),
+                Err(e) => Err(body.invalid(e)),
+                // Not reachable (every earlier call had an incomplete input); parsing again
+                // gives the right answer anyway.
+                Ok(None) => body.parse_with(parse),
+            }
+        })
+        .map(RetrievedSession)
+    }
+
+    /// The decoded session.
+    pub fn session(&self) -> &Session<'_> {
+        self.0.borrow_dependent()
+    }
+
+    /// The body, as received (to save it as a dump, or for its status and request id).
+    pub fn body(&self) -> &SessionBody {
+        self.0.borrow_owner()
+    }
+
+    /// The body, giving up the session.
+    pub fn into_body(self) -> SessionBody {
+        self.0.into_owner()
+    }
+}

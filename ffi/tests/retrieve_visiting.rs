@@ -1,0 +1,231 @@
+//! `Client::retrieve_visiting` against the scripted loopback server: the session and the
+//! events it visits are exactly those of `retrieve` + `parse_visiting`, in every framing and
+//! size (large bodies are decoded while they arrive, on Linux); a bad body gives the same
+//! decode error; a body that fails after events were visited is not fetched again.
+#![cfg(not(miri))]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lcsession::client::{Client, ClientError, ClientErrorKind, RetrieveOptions, RetrievedSession};
+use lcsession_core::{Event, ParseOptions, Session};
+use lcsession_testserver::{BodyMode, Reply, Server};
+
+const SAMPLE: &[u8] = include_bytes!("../../examples/data/sample-session.json");
+
+fn client(server: &Server, max_retries: u32) -> Client {
+    Client::builder()
+        .api_key("llx-visiting-test-key")
+        .base_url(server.base_url())
+        .env(|_| None)
+        .max_retries(max_retries)
+        .timeout(Duration::from_secs(20))
+        .sleep(|_| {})
+        .build()
+        .unwrap()
+}
+
+/// A valid session of about `events` KiB: text events with escapes and multi-byte
+/// characters, the header after the events.
+fn big_session(events: usize) -> Vec<u8> {
+    let mut doc = String::from(r#"{"events":["#);
+    for i in 0..events {
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push_str(r#"{"type":"text","content":""#);
+        let end = doc.len() + 1000;
+        while doc.len() < end {
+            doc.push_str(r#"caf\u00e9 \"q\" é 📈 \n"#);
+        }
+        doc.push_str(&format!(r#" {i}"}}"#));
+    }
+    doc.push_str(r#"],"session_id":"ses-big","last_updated_at":"2026-11-22T00:00:00Z"}"#);
+    doc.into_bytes()
+}
+
+/// The events `parse_visiting` visits, as text.
+fn expected(doc: &[u8]) -> (Vec<String>, String) {
+    let mut visited = Vec::new();
+    let session: Session<'_> = Session::parse_visiting(doc, ParseOptions::default(), |e| {
+        visited.push(format!("{e:?}"))
+    })
+    .unwrap();
+    (visited, format!("{session:?}"))
+}
+
+fn visiting(client: &Client, visited: &mut Vec<String>) -> Result<RetrievedSession, ClientError> {
+    client.retrieve_visiting(
+        "ses-big",
+        &RetrieveOptions::default(),
+        ParseOptions::default(),
+        |e: &Event<'_>| visited.push(format!("{e:?}")),
+    )
+}
+
+#[test]
+fn same_session_and_events_as_parse_visiting_in_every_framing() {
+    let big = Arc::new(big_session(3000));
+    assert!(
+        big.len() > 2 << 20,
+        "large enough for the overlapped receive"
+    );
+    for doc in [Arc::new(SAMPLE.to_vec()), big] {
+        let (want_events, want_session) = expected(&doc);
+        for mode in [
+            BodyMode::Full,
+            BodyMode::Stall(doc.len() / 3, Duration::from_millis(50)),
+            BodyMode::Chunked(64 * 1024),
+            BodyMode::CloseDelimited,
+        ] {
+            let server = Server::script(vec![Reply::shared(200, doc.clone()).mode(mode.clone())]);
+            let client = client(&server, 0);
+            for _ in 0..2 {
+                let mut visited = Vec::new();
+                let got = visiting(&client, &mut visited).unwrap();
+                assert!(got.body().as_bytes() == doc.as_slice(), "{mode:?}");
+                assert_eq!(got.body().status(), 200);
+                assert_eq!(format!("{:?}", got.session()), want_session, "{mode:?}");
+                assert!(visited == want_events, "{mode:?}: other events visited");
+                assert!(got.into_body().as_bytes() == doc.as_slice());
+            }
+            if mode == BodyMode::Full {
+                assert_eq!(
+                    server.connections(),
+                    1,
+                    "{mode:?}: the connection is reused"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn large_bodies_are_decoded_while_they_arrive() {
+    // The server sends a third, pauses, then the rest: on Linux the events of the first
+    // third are visited during the pause. (Elsewhere the body is decoded once received.)
+    let doc = Arc::new(big_session(3000));
+    let pause = Duration::from_millis(800);
+    let server = Server::script(vec![
+        Reply::shared(200, doc.clone()).mode(BodyMode::Stall(doc.len() / 3, pause))
+    ]);
+    let client = client(&server, 0);
+    let start = Instant::now();
+    let mut first_visit = None;
+    let got = client
+        .retrieve_visiting(
+            "ses-big",
+            &RetrieveOptions::default(),
+            ParseOptions::default(),
+            |_: &Event<'_>| {
+                first_visit.get_or_insert_with(|| start.elapsed());
+            },
+        )
+        .unwrap();
+    let total = start.elapsed();
+    assert_eq!(got.session().event_count(), 3000);
+    assert!(total >= pause);
+    let first_visit = first_visit.unwrap();
+    if cfg!(target_os = "linux") {
+        assert!(
+            first_visit + pause / 2 < total,
+            "first event visited at {first_visit:?} of {total:?}: not during the pause"
+        );
+    } else {
+        assert!(first_visit + pause / 2 >= total);
+    }
+}
+
+#[test]
+fn bad_bodies_give_the_decode_error_of_parse() {
+    let mut syntax = big_session(3000);
+    let at = syntax.len() - 60;
+    syntax[at] = b'}';
+    let mut utf8 = big_session(3000);
+    utf8[1 << 20] = 0xff; // inside a text, early: certain as soon as it arrives
+    let mut small = SAMPLE.to_vec();
+    small[500] = 0x01; // a control character
+    for doc in [syntax, utf8, small, b"not json".to_vec()] {
+        let want = lcsession_core::parse(&doc).unwrap_err();
+        let doc = Arc::new(doc);
+        for mode in [BodyMode::Full, BodyMode::Chunked(100_000)] {
+            let server = Server::script(vec![Reply::shared(200, doc.clone())
+                .mode(mode.clone())
+                .header("x-request-id", "req_bad")]);
+            let e = visiting(&client(&server, 2), &mut Vec::new()).unwrap_err();
+            assert_eq!(e.kind(), ClientErrorKind::InvalidBody, "{mode:?}: {e}");
+            assert_eq!(e.decode_error(), Some(&want), "{mode:?}");
+            assert!(e.message().contains("line "), "{e}");
+            assert_eq!(e.request_id(), Some("req_bad"));
+            assert_eq!(server.requests().len(), 1, "an invalid body is not retried");
+        }
+    }
+}
+
+#[test]
+fn a_body_that_fails_after_visits_is_not_fetched_again() {
+    let doc = Arc::new(big_session(3000));
+    let (want_events, _) = expected(&doc);
+    // Cut after 2.5 MiB: events were visited, so no retry although one is allowed.
+    let server_cut = Server::script(vec![
+        Reply::shared(200, doc.clone()).mode(BodyMode::Reset(5 << 19)),
+        Reply::shared(200, doc.clone()),
+    ]);
+    let mut visited = Vec::new();
+    let e = visiting(&client(&server_cut, 2), &mut visited).unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::Connection, "{e}");
+    if cfg!(target_os = "linux") {
+        assert!(!visited.is_empty());
+        assert!(e.message().contains("not retried"), "{e}");
+        assert!(
+            e.message().contains(&format!(
+                "{} events of the body were already visited",
+                visited.len()
+            )),
+            "{e}"
+        );
+        assert_eq!(e.attempts(), 1);
+        assert_eq!(server_cut.requests().len(), 1);
+        assert!(visited.as_slice() == &want_events[..visited.len()]);
+    }
+
+    // Cut before any event: retried, and every event visited once.
+    let server = Server::script(vec![
+        Reply::shared(200, doc.clone()).mode(BodyMode::Reset(20)),
+        Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(30)),
+        Reply::shared(200, doc.clone()),
+    ]);
+    let mut visited = Vec::new();
+    let got = visiting(&client(&server, 2), &mut visited).unwrap();
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(got.session().event_count(), 3000);
+    assert!(visited == want_events);
+
+    // A truncated large body with no retries left: a connection error, not a decode error.
+    let server = Server::script(vec![
+        Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(doc.len() - 10))
+    ]);
+    let e = visiting(&client(&server, 0), &mut Vec::new()).unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::Connection, "{e}");
+}
+
+#[test]
+fn statuses_and_retries_are_those_of_retrieve() {
+    let server = Server::script(vec![
+        Reply::json(503, r#"{"detail":"busy"}"#),
+        Reply::json(200, SAMPLE),
+    ]);
+    let mut visited = Vec::new();
+    let got = visiting(&client(&server, 2), &mut visited).unwrap();
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(visited.len(), 45);
+    assert_eq!(
+        got.session().header().session_id.as_str(),
+        "ses-7f3a9c2e41b8"
+    );
+
+    let server = Server::script(vec![Reply::json(404, r#"{"detail":"Not Found"}"#)]);
+    let e = visiting(&client(&server, 2), &mut Vec::new()).unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::NotFound);
+    assert_eq!(e.status(), Some(404));
+}

@@ -38,13 +38,14 @@ mod resolve;
 mod retrieved;
 mod retry;
 mod storage;
+mod text_feed;
 mod url;
 
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use lcsession_core::{Event, ParseOptions, SessionDecoder};
+use lcsession_core::{Event, ParseOptions};
 use ureq::BodyReader;
 
 pub use body::SessionBody;
@@ -56,6 +57,7 @@ pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
 pub use retrieved::RetrievedSession;
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
 use storage::BodyBytes;
+use text_feed::TextFeed;
 pub use url::{check_session_id, session_url};
 
 /// The default timeout of one attempt, from connecting to the end of the body.
@@ -452,14 +454,15 @@ impl Client {
     ) -> Result<RetrievedSession, ClientError> {
         let url = self.url_for(session_id, options)?;
         self.with_retries(|attempt| {
-            let mut decoder: SessionDecoder = SessionDecoder::new(parse);
+            let mut feed = TextFeed::new(parse);
             let received = self.attempt(&url, attempt, &mut |reader, len, limit| {
-                receive_decoding(reader, len, limit, &mut decoder, &mut visit)
+                receive_decoding(reader, len, limit, &mut feed, &mut visit)
             });
-            let visited = decoder.event_count();
+            let visited = feed.event_count();
             match received {
-                Ok(body) => RetrievedSession::finish(body, decoder, parse, &mut visit)
-                    .map_err(Failure::fatal),
+                Ok(body) => {
+                    RetrievedSession::finish(body, feed, parse, &mut visit).map_err(Failure::fatal)
+                }
                 Err(mut failure) if visited > 0 => {
                     failure.retryable = false;
                     failure.error = failure.error.with_note(&format!(
@@ -685,7 +688,7 @@ fn receive_decoding(
     reader: &mut BodyReader<'static>,
     len: Option<usize>,
     limit: u64,
-    decoder: &mut SessionDecoder,
+    feed: &mut TextFeed,
     visit: &mut impl FnMut(&Event<'_>),
 ) -> io::Result<BodyBytes> {
     let Some(len) = len else {
@@ -696,9 +699,7 @@ fn receive_decoding(
     };
     let mut bytes = mapped?;
     overlap::receive_overlapped(reader, bytes.as_mut_slice(), DECODE_PIECE, |prefix| {
-        // An error (only invalid UTF-8 can be certain this early) is kept by the decoder
-        // and returned by the final call.
-        let _ = decoder.feed(prefix, false, &mut *visit);
+        feed.feed(prefix, visit);
     })?;
     Ok(bytes)
 }

@@ -1,9 +1,10 @@
 //! [`RetrievedSession`]: a body and the session decoded from it while it arrived.
 
-use lcsession_core::{Event, ParseOptions, Session, SessionDecoder};
+use lcsession_core::{Event, ParseOptions, Session};
 
 use super::body::SessionBody;
 use super::error::ClientError;
+use super::text_feed::TextFeed;
 
 self_cell::self_cell!(
     /// The body and the session borrowing it, in one value.
@@ -22,15 +23,16 @@ self_cell::self_cell!(
 pub struct RetrievedSession(Decoded);
 
 impl RetrievedSession {
-    /// Completes `decoder` (fed all but the end of `body` while it arrived) on the whole body.
+    /// Completes `feed` (fed a prefix of `body` while it arrived, or nothing) on the whole
+    /// body.
     pub(crate) fn finish(
         body: SessionBody,
-        mut decoder: SessionDecoder,
+        mut feed: TextFeed,
         parse: ParseOptions,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Self, ClientError> {
         Decoded::try_new(body, |body| {
-            match decoder.feed(body.as_bytes(), true, &mut *visit) {
+            match feed.finish(body.as_bytes(), visit) {
                 Ok(Some(session)) => Ok(session),
                 Err(e) => Err(body.invalid(e)),
                 // Not reachable (every earlier call had an incomplete input); parsing again

@@ -26,6 +26,10 @@
 //! obeys the connect timeout); an IP-address host such as `127.0.0.1` or `[::1]` is used
 //! as it is, with no lookup and no thread.
 //!
+//! [`Client::retrieve_visiting`] fetches and decodes in one call, decoding a large body while
+//! it is still arriving (a helper thread receives it) and handing each event to a callback as
+//! soon as it is whole; it returns a [`RetrievedSession`]: the body and its session.
+//!
 //! One [`Client`] keeps idle connections in a pool and reuses them across calls; clone it
 //! (cheap) or share it between threads (it is `Send + Sync`).
 

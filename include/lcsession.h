@@ -807,6 +807,16 @@ typedef struct lcs_str {
 } lcs_str;
 
 /**
+ * A function `lcs_session_parse_visiting` (and `lcs_client_retrieve_visiting`) calls with
+ * each event as soon as it is validated.
+ *
+ * `event` is valid only during the call (copy the struct to keep it; its views point into
+ * the buffer, or the retrieved body, and stay valid as long as it does). The function must return normally: no
+ * `longjmp` out of it, no C++ exception through it.
+ */
+typedef void (*lcs_event_visitor)(void *user_data, const struct lcs_event *event);
+
+/**
  * Why a parse failed, and where. Filled by `lcs_session_parse` only when it fails with a
  * syntax (1xx) or schema (2xx) code. Plain data: no pointers to free.
  */
@@ -915,15 +925,6 @@ typedef struct lcs_client_error_info {
    */
   struct lcs_parse_error decode_error;
 } lcs_client_error_info;
-
-/**
- * A function `lcs_session_parse_visiting` calls with each event as soon as it is validated.
- *
- * `event` is valid only during the call (copy the struct to keep it; its views point into
- * the buffer and stay valid as long as it does). The function must return normally: no
- * `longjmp` out of it, no C++ exception through it.
- */
-typedef void (*lcs_event_visitor)(void *user_data, const struct lcs_event *event);
 
 /**
  * A caller-held iterator over the members of an object or the items of an array.
@@ -1577,6 +1578,47 @@ lcs_result lcs_client_retrieve(const struct lcs_client *client,
                                size_t project_id_len,
                                struct lcs_body **out_body,
                                struct lcs_client_error **out_error);
+
+/**
+ * Fetches a session like `lcs_client_retrieve` and decodes it while it arrives, like
+ * `lcs_body_parse` (default nesting limit) but in one pass: `visitor` gets each event as
+ * soon as it is whole, while the rest of the body is still on its way. A large body (2 MiB
+ * or more with a `Content-Length`, on Linux) is received on a short-lived helper thread
+ * while the calling thread decodes; `visitor` always runs on the calling thread.
+ *
+ * On success stores the body in `*out_body` and the session in `*out_session`. Retries are
+ * those of `lcs_client_retrieve`, except that a body that fails after some of its events were
+ * visited is not fetched again (the error message says how many were). When the body is not
+ * a valid session the result is `LCS_CLIENT_INVALID_BODY` as from `lcs_body_parse`
+ * (`decode_error` with offset, line and column), and `visitor` may have seen the events
+ * before the error.
+ *
+ * Returns `LCS_OK`; `LCS_NULL_ARGUMENT` (`client`, `session_id`, `visitor`, `out_body` or
+ * `out_session` NULL) or `LCS_INVALID_ARGUMENT` (text not UTF-8), with no request made; or
+ * a client error (300–399), with the details in a new `*out_error` when `out_error` is not
+ * NULL. `*out_body` and `*out_session` are written only on success, `*out_error` only on a
+ * 3xx failure.
+ *
+ * **Ownership:** the caller owns the body (free with `lcs_body_free`) and the session (free
+ * with `lcs_session_free`), which BORROWS the body: free the session before the body. Or
+ * the error (free with `lcs_client_error_free`).
+ *
+ * # Safety
+ * As for `lcs_client_retrieve`; `visitor` follows the rules of `lcs_event_visitor` (the
+ * event's views point into the body); `out_session` is NULL or writable.
+ */
+lcs_result lcs_client_retrieve_visiting(const struct lcs_client *client,
+                                        const char *session_id,
+                                        size_t session_id_len,
+                                        const char *organization_id,
+                                        size_t organization_id_len,
+                                        const char *project_id,
+                                        size_t project_id_len,
+                                        lcs_event_visitor visitor,
+                                        void *user_data,
+                                        struct lcs_body **out_body,
+                                        struct lcs_session **out_session,
+                                        struct lcs_client_error **out_error);
 
 /**
  * Writes the details of `error` to `*out_info` (views valid until

@@ -572,6 +572,25 @@ struct job_metadata {
   field<std::uint64_t> turns;
 };
 
+namespace detail {
+/// A C event visitor calling `visit(const lcs::event &)`; the first exception `visit` throws
+/// is kept (later events are skipped) for the caller to rethrow after the C call.
+template <class F>
+struct event_visit {
+  std::remove_reference_t<F> *visit;
+  std::exception_ptr error;
+  static void call(void *user, const lcs_event *e) {
+    event_visit *st = static_cast<event_visit *>(user);
+    if (st->error) return;
+    try {
+      (*st->visit)(lcs::event(*e));
+    } catch (...) {
+      st->error = std::current_exception();
+    }
+  }
+};
+}  // namespace detail
+
 class body;
 
 /// A parsed, validated session. Owns the lcs_session; borrows the parsed bytes.
@@ -594,22 +613,11 @@ class session {
   template <class F>
   static session parse_visiting(const void *data, std::size_t len, F &&visit,
                                 std::uint32_t max_depth = 0) {
-    struct state {
-      std::remove_reference_t<F> *visit;
-      std::exception_ptr error;
-    } st{&visit, nullptr};
-    lcs_event_visitor trampoline = [](void *user, const lcs_event *e) {
-      state *st = static_cast<state *>(user);
-      if (st->error) return;
-      try {
-        (*st->visit)(event(*e));
-      } catch (...) {
-        st->error = std::current_exception();
-      }
-    };
+    detail::event_visit<F> st{&visit, nullptr};
     lcs_session *s = nullptr;
     lcs_parse_error e;
-    std::uint32_t r = lcs_session_parse_visiting(bytes(data, len), len, max_depth, trampoline,
+    std::uint32_t r = lcs_session_parse_visiting(bytes(data, len), len, max_depth,
+                                                 detail::event_visit<F>::call,
                                                  &st, &s, &e);
     if (st.error) {
       if (r == LCS_OK) lcs_session_free(s);
@@ -686,6 +694,7 @@ class session {
 
  private:
   friend class body;
+  friend class client;
   explicit session(lcs_session *s) : s_(s) {}
 
   // An empty std::string_view or std::vector may have a null data(): parse "" instead.
@@ -877,6 +886,13 @@ class body {
   std::unique_ptr<lcs_body, deleter> b_;
 };
 
+/// What client::retrieve_visiting returns: the body and its session, which borrows it
+/// (declared after the body, so it is destroyed first). Move-only.
+struct retrieved {
+  lcs::body body;
+  lcs::session session;
+};
+
 /// A blocking Get Full Session client (lcs_client): configuration from the setters, then the
 /// environment (LLAMA_CLOUD_API_KEY, LLAMA_CLOUD_BASE_URL, ...), then the defaults, resolved
 /// at the first retrieve() or build(). Setters return *this for chaining. Move-only.
@@ -950,6 +966,37 @@ class client {
         &b, &e);
     if (r != LCS_OK) client_error::raise(r, e);
     return lcs::body(b);
+  }
+  /// GET /api/v1/chat/{session_id}, decoded while it arrives (lcs_client_retrieve_visiting):
+  /// calls `visit(const lcs::event &)` with each event as soon as it is whole, on this
+  /// thread, and returns the body with its session. If `visit` throws, later events are not
+  /// visited and the exception is rethrown once the call is over. Throws lcs::client_error on
+  /// failure (LCS_CLIENT_INVALID_BODY with the decoder's position for an invalid body;
+  /// `visit` may have seen the events before the error).
+  template <class F>
+  lcs::retrieved retrieve_visiting(std::string_view session_id, F &&visit,
+                                   std::optional<std::string_view> organization_id = std::nullopt,
+                                   std::optional<std::string_view> project_id = std::nullopt) const {
+    detail::event_visit<F> st{&visit, nullptr};
+    lcs_body *b = nullptr;
+    lcs_session *s = nullptr;
+    lcs_client_error *e = nullptr;
+    std::uint32_t r = lcs_client_retrieve_visiting(
+        get(), detail::text(session_id), session_id.size(),
+        organization_id ? detail::text(*organization_id) : nullptr,
+        organization_id ? organization_id->size() : 0,
+        project_id ? detail::text(*project_id) : nullptr, project_id ? project_id->size() : 0,
+        detail::event_visit<F>::call, &st, &b, &s, &e);
+    if (r != LCS_OK) {
+      if (st.error) {
+        lcs_client_error_free(e);
+        std::rethrow_exception(st.error);
+      }
+      client_error::raise(r, e);
+    }
+    lcs::retrieved got{lcs::body(b), lcs::session(s)};
+    if (st.error) std::rethrow_exception(st.error);
+    return got;
   }
   lcs_client *get() const noexcept { return c_.get(); }
 

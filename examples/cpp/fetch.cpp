@@ -1,5 +1,6 @@
 // fetch: retrieve a LlamaCloud chat session over HTTP and print a short summary; the same
-// program as examples/c/fetch.c through lcsession.hpp (it prints the same bytes).
+// output as examples/c/fetch.c (byte for byte), through lcsession.hpp, decoding the session
+// while it arrives (lcs::client::retrieve_visiting) where fetch.c retrieves, then parses.
 //
 //   fetch BASE_URL SESSION_ID [OUT_FILE]
 //
@@ -8,6 +9,7 @@
 // Exit status: 0 on success, 1 when the request or the session fails, 2 on usage errors.
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <string_view>
 
 #include "lcsession.hpp"
@@ -24,25 +26,18 @@ void report(const lcs::client_error &e) {
     std::cerr << "  body: " << *e.body() << (e.body_truncated() ? " [...]" : "") << "\n";
 }
 
-// The first line of the first answer (text event), streamed without a buffer.
-void summarize(const lcs::session &s) {
-  std::cout << "session " << s.id() << "\nevents: " << s.event_count() << "\n";
-  for (const lcs::event &e : s.events()) {
-    if (e.type() != lcs::event_type::text) continue;
-    std::cout << "first text: ";
-    bool done = false;
-    e.content().for_each_chunk([&](std::string_view piece) {
-      if (done) return;
-      std::size_t nl = piece.find('\n');
-      if (nl != std::string_view::npos) {
-        piece = piece.substr(0, nl);
-        done = true;
-      }
-      std::cout << piece;
-    });
-    std::cout << "\n";
-    break;
-  }
+// Appends the first line of `e`'s content to `out`.
+void first_line(const lcs::event &e, std::string &out) {
+  bool done = false;
+  e.content().for_each_chunk([&](std::string_view piece) {
+    if (done) return;
+    std::size_t nl = piece.find('\n');
+    if (nl != std::string_view::npos) {
+      piece = piece.substr(0, nl);
+      done = true;
+    }
+    out.append(piece);
+  });
 }
 
 }  // namespace
@@ -55,14 +50,21 @@ int main(int argc, char **argv) {
   try {
     lcs::client client;
     client.base_url(argv[1]);
-    lcs::body body = client.retrieve(argv[2]);  // no organization_id / project_id
-    {
-      lcs::session session = body.parse();  // borrows `body`, which outlives it
-      summarize(session);
-    }
+    // Decoded while it arrives (no organization_id / project_id): each event is handed over
+    // as soon as it is whole; the first text's first line is kept.
+    std::string first_text;
+    bool seen_text = false;
+    lcs::retrieved got = client.retrieve_visiting(argv[2], [&](const lcs::event &e) {
+      if (seen_text || e.type() != lcs::event_type::text) return;
+      seen_text = true;
+      first_line(e, first_text);
+    });
+    std::cout << "session " << got.session.id() << "\nevents: " << got.session.event_count()
+              << "\n";
+    if (seen_text) std::cout << "first text: " << first_text << "\n";
     if (argc == 4) {
-      body.save(argv[3]);
-      std::cout << "saved " << body.bytes().size() << " bytes to " << argv[3] << "\n";
+      got.body.save(argv[3]);
+      std::cout << "saved " << got.body.bytes().size() << " bytes to " << argv[3] << "\n";
     }
     return 0;
   } catch (const lcs::client_error &e) {

@@ -6,16 +6,20 @@
 //! cached until a setter changes something: a configuration error (no API key, a bad base
 //! URL, ...) is reported by that call before any request is made.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use lcsession_core::{ParseOptions, Session};
+
 use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions};
+use crate::event::lcs_event;
 use crate::http_body::lcs_body;
 use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
+use crate::session::{lcs_event_visitor, lcs_session};
 
 /// The explicit settings of a client (what the setters stored).
 #[derive(Clone)]
@@ -455,6 +459,41 @@ pub unsafe extern "C" fn lcs_client_build(
     })
 }
 
+/// The arguments of a retrieve call, checked.
+struct Request<'a> {
+    client: &'a lcs_client,
+    id: &'a str,
+    options: RetrieveOptions,
+}
+
+impl<'a> Request<'a> {
+    /// Reads the C arguments of `lcs_client_retrieve*`: the client, the session id (UTF-8,
+    /// required) and the optional organization and project ids (NULL to omit).
+    ///
+    /// # Safety
+    /// `client` is NULL or a live client; each text pointer is NULL or has its length of
+    /// readable bytes that outlive `'a`.
+    unsafe fn from_c(
+        client: *const lcs_client,
+        session_id: (*const c_char, usize),
+        organization_id: (*const c_char, usize),
+        project_id: (*const c_char, usize),
+    ) -> Result<Self, lcs_result> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            Ok(Request {
+                client: ptr::borrow(client)?,
+                id: utf8(session_id.0, session_id.1)?,
+                options: RetrieveOptions {
+                    organization_id: optional_utf8(organization_id.0, organization_id.1)?
+                        .map(str::to_owned),
+                    project_id: optional_utf8(project_id.0, project_id.1)?.map(str::to_owned),
+                },
+            })
+        }
+    }
+}
+
 /// Fetches a session: `GET {base}/api/v1/chat/{session_id}` with the optional
 /// `organization_id` and `project_id` query parameters, retrying as configured, and stores
 /// the body (not yet decoded) in `*out_body`. Decode it with `lcs_body_parse`, or pass
@@ -496,28 +535,21 @@ pub unsafe extern "C" fn lcs_client_retrieve(
 ) -> lcs_result {
     call(|| {
         // SAFETY: the caller's contract on every pointer argument.
-        let (c, id, organization, project) = unsafe {
-            (
-                ptr::borrow(client)?,
-                utf8(session_id, session_id_len)?,
-                optional_utf8(organization_id, organization_id_len)?,
-                optional_utf8(project_id, project_id_len)?,
+        let request = unsafe {
+            Request::from_c(
+                client,
+                (session_id, session_id_len),
+                (organization_id, organization_id_len),
+                (project_id, project_id_len),
             )
-        };
+        }?;
         let out = Out::new(out_body)?;
         let report = |e: &ClientError| {
             // SAFETY: `out_error` is NULL or writable (caller's contract).
             unsafe { lcs_client_error::report(e, &[], out_error) }
         };
-        let resolved = match c.resolve() {
-            Ok(r) => r,
-            Err(e) => return Err(report(&e)),
-        };
-        let options = RetrieveOptions {
-            organization_id: organization.map(str::to_owned),
-            project_id: project.map(str::to_owned),
-        };
-        match resolved.retrieve(id, &options) {
+        let resolved = request.client.resolve().map_err(|e| report(&e))?;
+        match resolved.retrieve(request.id, &request.options) {
             Ok(body) => {
                 let handle = Box::into_raw(Box::new(lcs_body::new(body)));
                 // SAFETY: `out_body` is writable (caller's contract).
@@ -526,5 +558,90 @@ pub unsafe extern "C" fn lcs_client_retrieve(
             }
             Err(e) => Err(report(&e)),
         }
+    })
+}
+
+/// Fetches a session like `lcs_client_retrieve` and decodes it while it arrives, like
+/// `lcs_body_parse` (default nesting limit) but in one pass: `visitor` gets each event as
+/// soon as it is whole, while the rest of the body is still on its way. A large body (2 MiB
+/// or more with a `Content-Length`, on Linux) is received on a short-lived helper thread
+/// while the calling thread decodes; `visitor` always runs on the calling thread.
+///
+/// On success stores the body in `*out_body` and the session in `*out_session`. Retries are
+/// those of `lcs_client_retrieve`, except that a body that fails after some of its events were
+/// visited is not fetched again (the error message says how many were). When the body is not
+/// a valid session the result is `LCS_CLIENT_INVALID_BODY` as from `lcs_body_parse`
+/// (`decode_error` with offset, line and column), and `visitor` may have seen the events
+/// before the error.
+///
+/// Returns `LCS_OK`; `LCS_NULL_ARGUMENT` (`client`, `session_id`, `visitor`, `out_body` or
+/// `out_session` NULL) or `LCS_INVALID_ARGUMENT` (text not UTF-8), with no request made; or
+/// a client error (300–399), with the details in a new `*out_error` when `out_error` is not
+/// NULL. `*out_body` and `*out_session` are written only on success, `*out_error` only on a
+/// 3xx failure.
+///
+/// **Ownership:** the caller owns the body (free with `lcs_body_free`) and the session (free
+/// with `lcs_session_free`), which BORROWS the body: free the session before the body. Or
+/// the error (free with `lcs_client_error_free`).
+///
+/// # Safety
+/// As for `lcs_client_retrieve`; `visitor` follows the rules of `lcs_event_visitor` (the
+/// event's views point into the body); `out_session` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lcs_client_retrieve_visiting(
+    client: *const lcs_client,
+    session_id: *const c_char,
+    session_id_len: usize,
+    organization_id: *const c_char,
+    organization_id_len: usize,
+    project_id: *const c_char,
+    project_id_len: usize,
+    visitor: lcs_event_visitor,
+    user_data: *mut c_void,
+    out_body: *mut *mut lcs_body,
+    out_session: *mut *mut lcs_session,
+    out_error: *mut *mut lcs_client_error,
+) -> lcs_result {
+    call(|| {
+        let visitor = visitor.ok_or(lcs_result::LCS_NULL_ARGUMENT)?;
+        // SAFETY: the caller's contract on every pointer argument.
+        let request = unsafe {
+            Request::from_c(
+                client,
+                (session_id, session_id_len),
+                (organization_id, organization_id_len),
+                (project_id, project_id_len),
+            )
+        }?;
+        let out_body = Out::new(out_body)?;
+        let out_session = Out::new(out_session)?;
+        let report = |e: &ClientError| {
+            // SAFETY: `out_error` is NULL or writable (caller's contract).
+            unsafe { lcs_client_error::report(e, &[], out_error) }
+        };
+        let resolved = request.client.resolve().map_err(|e| report(&e))?;
+        let visit = |event: &lcsession_core::Event<'_>| {
+            let c_event = lcs_event::from_core(event);
+            // SAFETY: the caller supplied a valid function that returns normally; the event
+            // pointer is valid for the duration of the call, as documented.
+            unsafe { visitor(user_data, &c_event) };
+        };
+        let retrieved = resolved
+            .retrieve_visiting(request.id, &request.options, ParseOptions::default(), visit)
+            .map_err(|e| report(&e))?;
+        let session: Session<'_> = retrieved.session().clone();
+        // SAFETY: only the lifetime changes. The session's views point into the body's bytes
+        // (a heap buffer or a memory mapping), which stay where they are when the body is
+        // moved out of `retrieved` and into its handle, and the caller keeps the body alive
+        // until the session is freed (documented): the `'static` of `lcs_body_parse`.
+        let session = unsafe { core::mem::transmute::<Session<'_>, Session<'static>>(session) };
+        let body = Box::into_raw(Box::new(lcs_body::new(retrieved.into_body())));
+        let session = Box::into_raw(Box::new(lcs_session { session }));
+        // SAFETY: both are writable (caller's contract).
+        unsafe {
+            out_body.write(body);
+            out_session.write(session);
+        }
+        Ok(())
     })
 }

@@ -115,7 +115,13 @@ impl lcs_client_error {
             request_id: error.request_id().map(str::to_owned),
             body: error.body().map(str::to_owned),
             body_truncated: error.body_truncated(),
-            decode: decode.map(|e| lcs_parse_error::new(e, input)),
+            decode: decode.map(|e| {
+                let mut described = lcs_parse_error::new(e, input);
+                if let Some((line, column)) = error.decode_line_column() {
+                    (described.line, described.column) = (line, column);
+                }
+                described
+            }),
         }
     }
 

@@ -62,9 +62,10 @@ pub use http_body::{
 };
 pub use http_client::{
     lcs_client, lcs_client_add_header, lcs_client_build, lcs_client_free, lcs_client_new,
-    lcs_client_retrieve, lcs_client_set_api_key, lcs_client_set_base_url,
-    lcs_client_set_connect_timeout_ms, lcs_client_set_max_body_bytes, lcs_client_set_max_retries,
-    lcs_client_set_platform_roots, lcs_client_set_timeout_ms, lcs_client_set_use_environment,
+    lcs_client_retrieve, lcs_client_retrieve_visiting, lcs_client_set_api_key,
+    lcs_client_set_base_url, lcs_client_set_connect_timeout_ms, lcs_client_set_max_body_bytes,
+    lcs_client_set_max_retries, lcs_client_set_platform_roots, lcs_client_set_timeout_ms,
+    lcs_client_set_use_environment,
 };
 pub use http_error::{
     lcs_client_error, lcs_client_error_details, lcs_client_error_free, lcs_client_error_info,

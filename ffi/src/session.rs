@@ -242,10 +242,11 @@ fn finish(
     }
 }
 
-/// A function `lcs_session_parse_visiting` calls with each event as soon as it is validated.
+/// A function `lcs_session_parse_visiting` (and `lcs_client_retrieve_visiting`) calls with
+/// each event as soon as it is validated.
 ///
 /// `event` is valid only during the call (copy the struct to keep it; its views point into
-/// the buffer and stay valid as long as it does). The function must return normally: no
+/// the buffer, or the retrieved body, and stay valid as long as it does). The function must return normally: no
 /// `longjmp` out of it, no C++ exception through it.
 #[allow(non_camel_case_types)]
 pub type lcs_event_visitor =

@@ -1011,3 +1011,157 @@ fn platform_roots_need_the_feature() {
     drop(body);
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Counts the events `lcs_client_retrieve_visiting` hands over and checks each is in order.
+unsafe extern "C" fn count_events(user_data: *mut std::ffi::c_void, event: *const lcs_event) {
+    let seen = unsafe { &mut *user_data.cast::<Vec<usize>>() };
+    seen.push(unsafe { (*event).index });
+}
+
+/// The body, the session (to free) and the visited event indexes.
+type Visited = (Body, *mut lcs_session, Vec<usize>);
+
+impl Client {
+    /// `lcs_client_retrieve_visiting` for `id`: the body, the session and the visited event
+    /// indexes, or the failure.
+    fn retrieve_visiting(&self, id: &str) -> Result<Visited, (lcs_result, Error, Vec<usize>)> {
+        let mut seen: Vec<usize> = Vec::new();
+        let (mut body, mut session, mut err) = (sentinel(), sentinel(), sentinel());
+        let r = unsafe {
+            lcs_client_retrieve_visiting(
+                self.0,
+                id.as_ptr().cast(),
+                id.len(),
+                null(),
+                0,
+                null(),
+                0,
+                Some(count_events),
+                (&mut seen as *mut Vec<usize>).cast(),
+                &mut body,
+                &mut session,
+                &mut err,
+            )
+        };
+        if r == lcs_result::LCS_OK {
+            assert_eq!(err, sentinel(), "out_error written on success");
+            assert!(!body.is_null() && body != sentinel());
+            assert!(!session.is_null() && session != sentinel());
+            Ok((Body(body), session, seen))
+        } else {
+            assert_eq!(body, sentinel(), "out_body written on failure");
+            assert_eq!(session, sentinel(), "out_session written on failure");
+            assert!(!err.is_null() && err != sentinel(), "no error for {r:?}");
+            Err((r, Error(err), seen))
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
+fn retrieve_visiting_gives_body_session_and_every_event() {
+    // The sample, and a 3 MiB body (decoded while it arrives, on Linux).
+    let big = [
+        &b"{\"padding\":\""[..],
+        &vec![b'a'; 3 << 20],
+        b"\",",
+        SAMPLE.get(1..).unwrap(),
+    ]
+    .concat();
+    for doc in [SAMPLE.to_vec(), big] {
+        let doc = std::sync::Arc::new(doc);
+        let server = Server::script(vec![Reply::shared(200, doc.clone())
+            .mode(BodyMode::Stall(doc.len() / 2, Duration::from_millis(20)))]);
+        let c = Client::new(&server.base_url());
+        let (body, session, seen) = c.retrieve_visiting("ses-1").expect("retrieve_visiting");
+        assert!(body.bytes() == doc.as_slice());
+        assert_eq!(seen, (0..45).collect::<Vec<_>>());
+        let mut count = 0;
+        let mut sid = lcs_str::empty();
+        unsafe {
+            assert_eq!(
+                lcs_session_event_count(session, &mut count),
+                lcs_result::LCS_OK
+            );
+            assert_eq!(lcs_session_id(session, &mut sid), lcs_result::LCS_OK);
+        }
+        assert_eq!(count, 45);
+        assert_eq!(text(sid), "ses-7f3a9c2e41b8");
+        // The session's views point into the body: iterate them before freeing.
+        let mut cursor = null_mut();
+        let mut event = MaybeUninit::<lcs_event>::uninit();
+        let mut iterated = 0;
+        unsafe {
+            assert_eq!(lcs_events_new(session, &mut cursor), lcs_result::LCS_OK);
+            while lcs_events_next(cursor, event.as_mut_ptr()) == lcs_result::LCS_OK {
+                iterated += 1;
+            }
+            lcs_events_free(cursor);
+            lcs_session_free(session);
+        }
+        assert_eq!(iterated, 45);
+        drop(body);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
+fn retrieve_visiting_reports_an_invalid_body_with_its_position() {
+    let doc: &[u8] =
+        b"{\"session_id\":\"s\",\n\"last_updated_at\":\"t\",\"events\":[{\"type\":\"text\"}]}";
+    let core_err = lcsession_core::parse(doc).expect_err("invalid");
+    let server = Server::script(vec![Reply::json(200, doc).header("x-request-id", "req_bad")]);
+    let c = Client::new(&server.base_url());
+    let (r, e, seen) = c.retrieve_visiting("s").expect_err("invalid body");
+    assert_eq!(r, lcs_result::LCS_CLIENT_INVALID_BODY);
+    assert!(seen.is_empty());
+    let d = e.details();
+    assert_eq!((d.kind.as_str(), d.status), ("invalid_body", 200));
+    assert_eq!(d.request_id.as_deref(), Some("req_bad"));
+    let decode = d.decode.expect("decoder error");
+    assert_eq!(decode.code, lcs_result::LCS_MISSING_FIELD);
+    assert_eq!(decode.offset, core_err.offset());
+    assert_eq!((decode.line, decode.column), core_err.line_column(doc));
+    assert_eq!((decode.line, decode.column), (2, 47)); // not from an empty input
+    assert_eq!(text(decode.field), "content");
+}
+
+#[test]
+fn retrieve_visiting_rejects_null() {
+    let c = Client::bare();
+    let id = "s";
+    let mut seen: Vec<usize> = Vec::new();
+    let user: *mut std::ffi::c_void = (&mut seen as *mut Vec<usize>).cast();
+    let (mut body, mut session) = (sentinel(), sentinel());
+    let visitor: lcs_event_visitor = Some(count_events);
+    unsafe {
+        let call = |client, id: *const c_char, visitor, out_body, out_session| {
+            lcs_client_retrieve_visiting(
+                client,
+                id,
+                1,
+                null(),
+                0,
+                null(),
+                0,
+                visitor,
+                user,
+                out_body,
+                out_session,
+                null_mut(),
+            )
+        };
+        let idp = id.as_ptr().cast();
+        for r in [
+            call(null(), idp, visitor, &mut body, &mut session),
+            call(c.0, null(), visitor, &mut body, &mut session),
+            call(c.0, idp, None, &mut body, &mut session),
+            call(c.0, idp, visitor, null_mut(), &mut session),
+            call(c.0, idp, visitor, &mut body, null_mut()),
+        ] {
+            assert_eq!(r, lcs_result::LCS_NULL_ARGUMENT);
+        }
+    }
+    assert_eq!((body, session), (sentinel(), sentinel()));
+    assert!(seen.is_empty());
+}

@@ -318,6 +318,15 @@ int main() {
     if (e.code() != LCS_CLIENT_MISSING_API_KEY || !e.is_client() || e.attempts() != 0) return 1;
     if (e.status() != 0 || e.request_id() || e.kind() != "missing_api_key") return 1;
   }
+  // retrieve_visiting: nothing to visit on a refused connection; the client error comes out.
+  try {
+    lcs::client c;
+    c.use_environment(false).api_key("k").base_url("http://127.0.0.1:1").max_retries(0);
+    c.retrieve_visiting("ses-1", [](const lcs::event &) { throw 43; });
+    return 1;
+  } catch (const lcs::client_error &e) {
+    if (e.code() != LCS_CLIENT_CONNECTION || e.attempts() != 1) return 1;
+  }
   try {
     lcs::session::parse_visiting(doc, sizeof doc - 1, [](const lcs::event &) { throw 42; });
     return 1;

@@ -103,7 +103,7 @@ impl SessionBody {
         .with_status(self.status)
         .with_request_id(self.request_id.clone())
         .with_body(self.bytes.as_slice(), false)
-        .with_decode(error)
+        .with_decode(error, (line, column))
     }
 
     /// Writes the raw body to `writer` (then flushes it).

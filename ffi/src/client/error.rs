@@ -111,6 +111,8 @@ struct Details {
     body_truncated: bool,
     attempts: u32,
     decode: Option<lcsession_core::Error>,
+    /// Line and column of `decode` in the body (1-based).
+    decode_line_column: (usize, usize),
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -126,6 +128,7 @@ impl ClientError {
             body_truncated: false,
             attempts: 0,
             decode: None,
+            decode_line_column: (0, 0),
             source: None,
         }))
     }
@@ -180,8 +183,13 @@ impl ClientError {
         self
     }
 
-    pub(crate) fn with_decode(mut self, error: lcsession_core::Error) -> Self {
+    pub(crate) fn with_decode(
+        mut self,
+        error: lcsession_core::Error,
+        line_column: (usize, usize),
+    ) -> Self {
         self.0.decode = Some(error);
+        self.0.decode_line_column = line_column;
         self
     }
 
@@ -225,10 +233,16 @@ impl ClientError {
         self.0.attempts
     }
 
-    /// For [`ClientErrorKind::InvalidBody`]: the decoder's error (kind, byte offset; use
-    /// `line_column` with [`crate::client::SessionBody::as_bytes`] for line:column).
+    /// For [`ClientErrorKind::InvalidBody`]: the decoder's error (kind, byte offset; its line
+    /// and column: [`decode_line_column`](Self::decode_line_column)).
     pub fn decode_error(&self) -> Option<&lcsession_core::Error> {
         self.0.decode.as_ref()
+    }
+
+    /// The 1-based line and column of [`decode_error`](Self::decode_error) in the body, when
+    /// there is one (kept here because the body itself is not).
+    pub fn decode_line_column(&self) -> Option<(usize, usize)> {
+        self.0.decode.map(|_| self.0.decode_line_column)
     }
 
     /// The error message alone, without the `GET "<url>": ` prefix.

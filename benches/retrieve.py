@@ -130,8 +130,9 @@ print(f"| retrieve + full decode while receiving, one client, in process (100 ca
 print()
 print("| requirement | result | measured |")
 print("|---|---|---|")
-verdict = "PASS" if ratio <= LIMIT else "FAIL"
-print(f"| retrieve + decode <= {LIMIT}x curl | **{verdict}** | {ratio:.2f}x (median of {RUNS}); fastest runs {min_ratio:.2f}x |")
+# Both ratios must hold: on a busy machine a noisy median alone can pass or fail by chance.
+verdict = "PASS" if ratio <= LIMIT and min_ratio <= LIMIT else "FAIL"
+print(f"| retrieve + decode <= {LIMIT}x curl (median and fastest runs) | **{verdict}** | {ratio:.2f}x (median of {RUNS}); fastest runs {min_ratio:.2f}x |")
 verdict = "PASS" if one_conn else "FAIL"
 cores = os.cpu_count() or 1
 print(f"| 100 sequential retrieves, one TCP connection | **{verdict}** | server: {counts} |")

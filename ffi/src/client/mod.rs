@@ -459,14 +459,14 @@ impl Client {
         let url = self.url_for(session_id, options)?;
         self.with_retries(|attempt| {
             let mut feed = TextFeed::new(parse);
+            let mut utf8_valid = 0;
             let received = self.attempt(&url, attempt, &mut |reader, len, limit| {
-                receive_decoding(reader, len, limit, &mut feed, &mut visit)
+                receive_decoding(reader, len, limit, &mut feed, &mut utf8_valid, &mut visit)
             });
             let visited = feed.event_count();
             match received {
-                Ok(body) => {
-                    RetrievedSession::finish(body, feed, parse, &mut visit).map_err(Failure::fatal)
-                }
+                Ok(body) => RetrievedSession::finish(body, feed, utf8_valid, parse, &mut visit)
+                    .map_err(Failure::fatal),
                 Err(mut failure) if visited > 0 => {
                     failure.retryable = false;
                     failure.error = failure.error.with_note(&format!(
@@ -693,6 +693,7 @@ fn receive_decoding(
     len: Option<usize>,
     limit: u64,
     feed: &mut TextFeed,
+    utf8_valid: &mut usize,
     visit: &mut impl FnMut(&Event<'_>),
 ) -> io::Result<BodyBytes> {
     let Some(len) = len else {
@@ -702,9 +703,19 @@ fn receive_decoding(
         return BodyBytes::read_exact_len(reader, len);
     };
     let mut bytes = mapped?;
-    overlap::receive_overlapped(reader, bytes.as_mut_slice(), DECODE_PIECE, |prefix| {
-        feed.feed(prefix, visit);
-    })?;
+    // The helper thread also checks the UTF-8 of each piece it received (while it is in its
+    // cache), which takes that check off the decoding thread.
+    let mut checked = 0;
+    *utf8_valid = overlap::receive_overlapped(
+        reader,
+        bytes.as_mut_slice(),
+        DECODE_PIECE,
+        move |received| {
+            checked = text_feed::utf8_checked(received, checked);
+            checked
+        },
+        |received, valid| feed.feed(received, valid, visit),
+    )?;
     Ok(bytes)
 }
 

@@ -1,7 +1,8 @@
 //! Receiving a body on a helper thread while the calling thread decodes what has arrived.
 //!
-//! The helper fills one buffer from the front; the calling thread reads the filled prefix as
-//! it grows. The buffer is split in two views over the same memory: [`Filler`] may write
+//! The helper fills one buffer from the front (and runs a check over what it has received,
+//! such as UTF-8 validation, whose result it passes on); the calling thread reads the filled
+//! prefix as it grows. The buffer is split in two views over the same memory: [`Filler`] may write
 //! only at and after `filled`, [`Filled`] may read only before `published`, and the filler
 //! publishes a length (release) only after writing those bytes, which the reader loads
 //! (acquire) before reading them. So a byte is never written and read at the same time, and
@@ -33,6 +34,14 @@ struct Filler<'b> {
 unsafe impl Send for Filler<'_> {}
 
 impl Filler<'_> {
+    /// The part filled so far.
+    fn filled(&self) -> &[u8] {
+        // SAFETY: `..filled` is inside the buffer and written; while this shared borrow of
+        // `self` lives, `unfilled` (which needs `&mut self`) cannot hand out the rest, and
+        // `Filled` only reads.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.filled) }
+    }
+
     /// The part not yet filled.
     fn unfilled(&mut self) -> &mut [u8] {
         // SAFETY: `filled <= len`, so the range is inside the buffer the pointer came from
@@ -97,22 +106,27 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
 /// Reads exactly `buf.len()` bytes of `reader` into `buf` on a helper thread, then the end
 /// of the stream (a shorter body is `UnexpectedEof`, a longer one `InvalidData`, as
 /// [`BodyBytes::read_exact_len`](super::storage::BodyBytes::read_exact_len) reports them).
-/// Meanwhile, on the calling thread, `consume` is called with the prefix received so far
-/// each time at least `piece` more bytes have arrived (fewer calls when it is slower than
-/// the network). `consume` is not called for the last bytes: the caller has the whole
-/// buffer once this returns `Ok`.
+/// Each time at least `piece` more bytes have arrived, the helper runs `check` on everything
+/// received so far and, on the calling thread, `consume` is called with the prefix received
+/// so far and the last result of `check` on a prefix of it (fewer calls when it is slower
+/// than the network). `consume` is not called for the last bytes: the caller has the whole
+/// buffer once this returns `Ok`, with the result of `check` on all of it.
 pub(crate) fn receive_overlapped<R: Read + Send>(
     reader: &mut R,
     buf: &mut [u8],
     piece: usize,
-    mut consume: impl FnMut(&[u8]),
-) -> io::Result<()> {
+    mut check: impl FnMut(&[u8]) -> usize + Send,
+    mut consume: impl FnMut(&[u8], usize),
+) -> io::Result<usize> {
     let published = AtomicUsize::new(0);
+    // Stored after `published` covers the bytes it was computed on.
+    let checked = AtomicUsize::new(0);
+    let checked = &checked;
     let (mut filler, filled) = split(buf, &published);
     // One pending wake-up at most: the helper never waits for the decoder.
     let (wake, woken) = mpsc::sync_channel::<()>(1);
     thread::scope(|scope| {
-        let helper = scope.spawn(move || -> io::Result<()> {
+        let helper = scope.spawn(move || -> io::Result<usize> {
             let mut told = 0usize;
             while !filler.is_full() {
                 match reader.read(filler.unfilled()) {
@@ -131,16 +145,20 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
                 }
                 if filler.filled - told >= piece && !filler.is_full() {
                     told = filler.filled;
+                    checked.store(check(filler.filled()), Ordering::Release);
                     // Full: a wake-up is already pending, which will see these bytes too.
                     let _ = wake.try_send(());
                 }
             }
             drop(wake);
-            expect_end(reader, filler.len)
+            let last = check(filler.filled());
+            expect_end(reader, filler.len).map(|()| last)
         });
         // Ends when the helper drops `wake`: the body is complete or failed.
         while woken.recv().is_ok() {
-            consume(filled.get());
+            // `checked` first: the bytes it was computed on are then published too.
+            let result = checked.load(Ordering::Acquire);
+            consume(filled.get(), result);
         }
         match helper.join() {
             Ok(result) => result,
@@ -184,12 +202,20 @@ mod tests {
             let mut buf = vec![0u8; len];
             let mut reader = Trickle { data: &want, step };
             let mut seen = Vec::new();
-            receive_overlapped(&mut reader, &mut buf, piece, |prefix| {
-                assert!(prefix.len() <= len);
-                assert_eq!(prefix, &want[..prefix.len()], "step {step}");
-                seen.push(prefix.len());
-            })
+            // `check` gives the length it saw: never more than what `consume` gets.
+            let last = receive_overlapped(
+                &mut reader,
+                &mut buf,
+                piece,
+                |filled| filled.len(),
+                |prefix, checked| {
+                    assert!(checked <= prefix.len() && prefix.len() <= len);
+                    assert_eq!(prefix, &want[..prefix.len()], "step {step}");
+                    seen.push(prefix.len());
+                },
+            )
             .unwrap();
+            assert_eq!(last, len);
             assert_eq!(buf, want, "step {step}");
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         }
@@ -204,7 +230,7 @@ mod tests {
                 data: &want,
                 step: 9,
             };
-            receive_overlapped(&mut reader, &mut buf, 8, |_| {}).map(|()| buf)
+            receive_overlapped(&mut reader, &mut buf, 8, <[u8]>::len, |_, _| {}).map(|_| buf)
         };
         let err = receive(101).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
@@ -213,7 +239,14 @@ mod tests {
         assert_eq!(receive(100).unwrap(), want);
 
         let mut empty: [u8; 0] = [];
-        receive_overlapped(&mut Trickle { data: &[], step: 1 }, &mut empty, 8, |_| {}).unwrap();
+        let got = receive_overlapped(
+            &mut Trickle { data: &[], step: 1 },
+            &mut empty,
+            8,
+            <[u8]>::len,
+            |_, _| {},
+        );
+        assert_eq!(got.unwrap(), 0);
     }
 
     #[test]
@@ -231,7 +264,7 @@ mod tests {
         }
         let mut buf = vec![0u8; 50];
         let mut calls = 0;
-        let err = receive_overlapped(&mut Broken(20), &mut buf, 4, |p| {
+        let err = receive_overlapped(&mut Broken(20), &mut buf, 4, <[u8]>::len, |p, _| {
             assert!(p.len() <= 20 && p.iter().all(|&b| b == b'x'));
             calls += 1;
         })

@@ -24,15 +24,16 @@ pub struct RetrievedSession(Decoded);
 
 impl RetrievedSession {
     /// Completes `feed` (fed a prefix of `body` while it arrived, or nothing) on the whole
-    /// body.
+    /// body, of which `utf8_valid` bytes were found to be UTF-8 as they arrived (or 0).
     pub(crate) fn finish(
         body: SessionBody,
         mut feed: TextFeed,
+        utf8_valid: usize,
         parse: ParseOptions,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Self, ClientError> {
         Decoded::try_new(body, |body| {
-            match feed.finish(body.as_bytes(), visit) {
+            match feed.finish(body.as_bytes(), utf8_valid, visit) {
                 Ok(Some(session)) => Ok(session),
                 Err(e) => Err(body.invalid(e)),
                 // Not reachable (every earlier call had an incomplete input); parsing again

@@ -4,7 +4,8 @@
 //! `SessionDecoder::feed` checks the bytes it decodes and, to hand out a session over the
 //! whole body as text, the whole body once more at the end: on a 20 MiB body about 2 ms after
 //! the last byte arrived, on the critical path. Here each new piece is checked once with
-//! `utf8_prefix` and the decoder gets text (`feed_str`); the final session needs no second
+//! `utf8_prefix` ([`utf8_checked`], on the receiving thread, so the check leaves the decoding
+//! thread too) and the decoder gets text (`feed_str`); the final session needs no second
 //! check. Bodies that are not UTF-8 go through `feed`, which reports the first bad byte.
 
 use lcsession_core::{utf8_prefix, Error, Event, ParseOptions, Session, SessionDecoder};
@@ -31,37 +32,51 @@ impl TextFeed {
     }
 
     /// Decodes what `received` (the body so far, the previous `received` extended: the
-    /// caller's contract) adds. An error is kept by the decoder for [`finish`](Self::finish).
-    pub(crate) fn feed(&mut self, received: &[u8], visit: &mut impl FnMut(&Event<'_>)) {
-        match utf8_prefix(received, self.checked, false) {
-            Ok(valid) => {
-                self.checked = valid;
-                let _ = self
-                    .decoder
-                    .feed_str(checked_text(received, valid), false, visit);
-            }
-            Err(_) => {
-                let _ = self.decoder.feed(received, false, visit);
-            }
+    /// caller's contract) adds, up to `valid`: a result of [`utf8_checked`] on a prefix of
+    /// these bytes (computed on the receiving thread). An error is kept by the decoder for
+    /// [`finish`](Self::finish).
+    pub(crate) fn feed(
+        &mut self,
+        received: &[u8],
+        valid: usize,
+        visit: &mut impl FnMut(&Event<'_>),
+    ) {
+        if valid < self.checked || valid > received.len() {
+            return; // not a later result for these bytes: nothing new to decode
         }
+        self.checked = valid;
+        let _ = self
+            .decoder
+            .feed_str(checked_text(received, valid), false, visit);
     }
 
     /// Decodes the rest of the whole `body` (the last `received` extended) and returns the
-    /// session, as `Session::parse_visiting` on `body` would.
+    /// session, as `Session::parse_visiting` on `body` would. `valid`: a result of
+    /// [`utf8_checked`] on a prefix of `body`, or 0.
     pub(crate) fn finish<'a>(
         &mut self,
         body: &'a [u8],
+        valid: usize,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Option<Session<'a>>, Error> {
-        match utf8_prefix(body, self.checked, true) {
+        let checked = self.checked.max(valid.min(body.len()));
+        match utf8_prefix(body, checked, true) {
             Ok(valid) if valid == body.len() => {
                 self.checked = valid;
                 self.decoder
                     .feed_str(checked_text(body, valid), true, visit)
             }
+            // Not UTF-8: the decoder checks the bytes itself and reports the first bad one.
             _ => self.decoder.feed(body, true, visit),
         }
     }
+}
+
+/// How much of the growing `received` is known to be UTF-8, given that `checked` bytes were
+/// by an earlier call (start with 0): each byte is checked once; a character cut by the end
+/// waits for its last bytes; at invalid UTF-8 it stops advancing.
+pub(crate) fn utf8_checked(received: &[u8], checked: usize) -> usize {
+    utf8_prefix(received, checked, false).unwrap_or(checked)
 }
 
 /// `bytes[..valid]` as text, where `utf8_prefix` has accepted it piece by piece.
@@ -90,12 +105,13 @@ mod tests {
         let mut feed = TextFeed::new(ParseOptions::default());
         let mut visited = Vec::new();
         let mut visit = |e: &Event<'_>| visited.push(format!("{e:?}"));
-        let mut end = 0;
+        let (mut end, mut valid) = (0, 0);
         while end < body.len() {
             end = (end + piece).min(body.len());
-            feed.feed(&body[..end], &mut visit);
+            valid = utf8_checked(&body[..end], valid);
+            feed.feed(&body[..end], valid, &mut visit);
         }
-        let result = feed.finish(body, &mut visit);
+        let result = feed.finish(body, valid, &mut visit);
         (visited, result)
     }
 

@@ -88,6 +88,26 @@ fn the_mock_session_is_valid_and_complete() {
 
 #[test]
 #[ignore = "needs a Prism mock: run .ci/prism.sh"]
+fn retrieve_visiting_gives_the_same_session() {
+    let body = client(&[]).retrieve(EXAMPLE_ID, &options()).unwrap();
+    let want = body.parse().unwrap();
+    let mut visited = Vec::new();
+    let got = client(&[])
+        .retrieve_visiting(
+            EXAMPLE_ID,
+            &options(),
+            lcsession_core::ParseOptions::default(),
+            |e| visited.push(format!("{e:?}")),
+        )
+        .unwrap();
+    assert_eq!(got.session().header(), want.header());
+    assert_eq!(got.session().event_count(), 10);
+    let events: Vec<String> = want.events().map(|e| format!("{e:?}")).collect();
+    assert_eq!(visited, events);
+}
+
+#[test]
+#[ignore = "needs a Prism mock: run .ci/prism.sh"]
 fn a_hostile_id_reaches_the_mock_as_one_segment() {
     let body = client(&[]).retrieve("a/b?c#d e%", &options()).unwrap();
     assert!(body

@@ -126,7 +126,9 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
     // One pending wake-up at most: the helper never waits for the decoder.
     let (wake, woken) = mpsc::sync_channel::<()>(1);
     thread::scope(|scope| {
-        let helper = scope.spawn(move || -> io::Result<usize> {
+        let helper = thread::Builder::new().name("lcsession-receive".into());
+        // No thread (resource limits): an I/O error, like a failed connection, not a panic.
+        let helper = helper.spawn_scoped(scope, move || -> io::Result<usize> {
             let mut told = 0usize;
             while !filler.is_full() {
                 match reader.read(filler.unfilled()) {
@@ -154,6 +156,12 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
             let last = check(filler.filled());
             expect_end(reader, filler.len).map(|()| last)
         });
+        let helper = helper.map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("could not start the receiving thread: {e}"),
+            )
+        })?;
         // Ends when the helper drops `wake`: the body is complete or failed.
         while woken.recv().is_ok() {
             // `checked` first: the bytes it was computed on are then published too.

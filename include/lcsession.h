@@ -811,8 +811,8 @@ typedef struct lcs_str {
  * each event as soon as it is validated.
  *
  * `event` is valid only during the call (copy the struct to keep it; its views point into
- * the buffer, or the retrieved body, and stay valid as long as it does). The function must return normally: no
- * `longjmp` out of it, no C++ exception through it.
+ * the buffer, or the retrieved body, and stay valid as long as it does). The function must
+ * return normally: no `longjmp` out of it, no C++ exception through it.
  */
 typedef void (*lcs_event_visitor)(void *user_data, const struct lcs_event *event);
 

@@ -204,7 +204,7 @@ pub unsafe extern "C" fn lcs_body_parse(
             Err(e) => {
                 let error = b.invalid(e);
                 // SAFETY: `out_error` is NULL or writable (caller's contract).
-                Err(unsafe { lcs_client_error::report(&error, input, out_error) })
+                Err(unsafe { lcs_client_error::report(&error, out_error) })
             }
         }
     })
@@ -252,7 +252,7 @@ pub unsafe extern "C" fn lcs_body_save(
         }
         b.save(path_of(path)?).map_err(|e| {
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(&e, &[], out_error) }
+            unsafe { lcs_client_error::report(&e, out_error) }
         })
     })
 }

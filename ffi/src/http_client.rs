@@ -454,7 +454,7 @@ pub unsafe extern "C" fn lcs_client_build(
         match c.resolve() {
             Ok(_) => Ok(()),
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            Err(e) => Err(unsafe { lcs_client_error::report(&e, &[], out_error) }),
+            Err(e) => Err(unsafe { lcs_client_error::report(&e, out_error) }),
         }
     })
 }
@@ -546,7 +546,7 @@ pub unsafe extern "C" fn lcs_client_retrieve(
         let out = Out::new(out_body)?;
         let report = |e: &ClientError| {
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(e, &[], out_error) }
+            unsafe { lcs_client_error::report(e, out_error) }
         };
         let resolved = request.client.resolve().map_err(|e| report(&e))?;
         match resolved.retrieve(request.id, &request.options) {
@@ -617,7 +617,7 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
         let out_session = Out::new(out_session)?;
         let report = |e: &ClientError| {
             // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(e, &[], out_error) }
+            unsafe { lcs_client_error::report(e, out_error) }
         };
         let resolved = request.client.resolve().map_err(|e| report(&e))?;
         let visit = |event: &lcsession_core::Event<'_>| {

@@ -7,8 +7,6 @@
 //! It never holds the API key: the client never puts it in an error, and an error body that
 //! echoes it back (some debugging proxies do) has it replaced by `<REDACTED>` by the client.
 
-use lcsession_core::Error;
-
 use crate::client::ClientError;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
@@ -100,10 +98,9 @@ fn no_parse_error() -> lcs_parse_error {
 }
 
 impl lcs_client_error {
-    /// A snapshot of `error`. `input` is the body the decoder read (for the line and column
-    /// of a decode error). The client has already redacted the key from server text.
-    pub(crate) fn new(error: &ClientError, input: &[u8]) -> Self {
-        let decode: Option<&Error> = error.decode_error();
+    /// A snapshot of `error` (a decode error comes with its line and column). The client has
+    /// already redacted the key from server text.
+    pub(crate) fn new(error: &ClientError) -> Self {
         lcs_client_error {
             code: lcs_result::from_client_kind(error.kind()),
             kind: error.kind().as_str(),
@@ -115,13 +112,10 @@ impl lcs_client_error {
             request_id: error.request_id().map(str::to_owned),
             body: error.body().map(str::to_owned),
             body_truncated: error.body_truncated(),
-            decode: decode.map(|e| {
-                let mut described = lcs_parse_error::new(e, input);
-                if let Some((line, column)) = error.decode_line_column() {
-                    (described.line, described.column) = (line, column);
-                }
-                described
-            }),
+            decode: error
+                .decode_error()
+                .zip(error.decode_line_column())
+                .map(|(e, at)| lcs_parse_error::at(e, at)),
         }
     }
 
@@ -137,10 +131,9 @@ impl lcs_client_error {
     /// `out_error` is NULL or writable.
     pub(crate) unsafe fn report(
         error: &ClientError,
-        input: &[u8],
         out_error: *mut *mut lcs_client_error,
     ) -> lcs_result {
-        let handle = lcs_client_error::new(error, input);
+        let handle = lcs_client_error::new(error);
         let code = handle.code();
         if let Ok(out) = Out::new(out_error) {
             // SAFETY: `out_error` is non-NULL and writable (caller's contract).

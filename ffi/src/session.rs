@@ -110,7 +110,11 @@ impl core::fmt::Write for MessageBuf {
 impl lcs_parse_error {
     /// Describes `err`, found while parsing `input`.
     pub fn new(err: &Error, input: &[u8]) -> lcs_parse_error {
-        let (line, column) = err.line_column(input);
+        lcs_parse_error::at(err, err.line_column(input))
+    }
+
+    /// Describes `err`, at this 1-based line and column of its input.
+    pub(crate) fn at(err: &Error, (line, column): (usize, usize)) -> lcs_parse_error {
         let at = location(err.kind());
         let mut message = MessageBuf {
             buf: [0; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
@@ -246,8 +250,8 @@ fn finish(
 /// each event as soon as it is validated.
 ///
 /// `event` is valid only during the call (copy the struct to keep it; its views point into
-/// the buffer, or the retrieved body, and stay valid as long as it does). The function must return normally: no
-/// `longjmp` out of it, no C++ exception through it.
+/// the buffer, or the retrieved body, and stay valid as long as it does). The function must
+/// return normally: no `longjmp` out of it, no C++ exception through it.
 #[allow(non_camel_case_types)]
 pub type lcs_event_visitor =
     Option<unsafe extern "C" fn(user_data: *mut c_void, event: *const lcs_event)>;

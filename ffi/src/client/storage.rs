@@ -10,7 +10,8 @@
 use std::io::{self, Read};
 
 /// Bodies at least this long (with a `Content-Length`) are mapped on Linux: one huge page.
-pub(crate) const MAPPED_MIN: usize = 2 << 20;
+#[cfg(all(target_os = "linux", not(miri)))]
+const MAPPED_MIN: usize = 2 << 20;
 
 /// The bytes of a body, read once and never moved.
 pub(crate) enum BodyBytes {
@@ -41,7 +42,7 @@ impl BodyBytes {
     }
 
     /// A zeroed mapping of `len` bytes for a body that long, advised to use huge pages; `None`
-    /// where bodies are not mapped (shorter than [`MAPPED_MIN`], not Linux, Miri).
+    /// where bodies are not mapped (shorter than 2 MiB, not Linux, Miri).
     pub(crate) fn mapped(len: usize) -> Option<io::Result<BodyBytes>> {
         #[cfg(all(target_os = "linux", not(miri)))]
         if len >= MAPPED_MIN {

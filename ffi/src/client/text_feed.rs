@@ -10,19 +10,16 @@
 
 use lcsession_core::{utf8_prefix, Error, Event, ParseOptions, Session, SessionDecoder};
 
-/// A [`SessionDecoder`] and how much of its (growing) input is known to be UTF-8.
+/// A [`SessionDecoder`] fed text whose UTF-8 [`utf8_checked`] found valid.
 #[derive(Debug)]
 pub(crate) struct TextFeed {
     decoder: SessionDecoder,
-    /// `input[..checked]` was found to be UTF-8 by `utf8_prefix`, a piece at a time.
-    checked: usize,
 }
 
 impl TextFeed {
     pub(crate) fn new(options: ParseOptions) -> Self {
         TextFeed {
             decoder: SessionDecoder::new(options),
-            checked: 0,
         }
     }
 
@@ -41,10 +38,6 @@ impl TextFeed {
         valid: usize,
         visit: &mut impl FnMut(&Event<'_>),
     ) {
-        if valid < self.checked || valid > received.len() {
-            return; // not a later result for these bytes: nothing new to decode
-        }
-        self.checked = valid;
         let _ = self
             .decoder
             .feed_str(checked_text(received, valid), false, visit);
@@ -59,10 +52,8 @@ impl TextFeed {
         valid: usize,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Option<Session<'a>>, Error> {
-        let checked = self.checked.max(valid.min(body.len()));
-        match utf8_prefix(body, checked, true) {
+        match utf8_prefix(body, valid, true) {
             Ok(valid) if valid == body.len() => {
-                self.checked = valid;
                 self.decoder
                     .feed_str(checked_text(body, valid), true, visit)
             }

@@ -99,6 +99,14 @@ inline void check(std::uint32_t r) {
 inline std::string_view view(lcs_str s) { return {s.data, s.len}; }
 /// Text for a (const char *, size_t) argument: never NULL, even for an empty string_view.
 inline const char *text(std::string_view s) noexcept { return s.data() ? s.data() : ""; }
+/// An optional text argument: NULL (omitted) or its bytes.
+inline const char *text(const std::optional<std::string_view> &s) noexcept {
+  return s ? text(*s) : nullptr;
+}
+/// The length of an optional text argument (0 when omitted).
+inline std::size_t size(const std::optional<std::string_view> &s) noexcept {
+  return s ? s->size() : 0;
+}
 /// An end marker for the single-pass ranges below.
 struct end_sentinel {};
 }  // namespace detail
@@ -960,9 +968,8 @@ class client {
     lcs_client_error *e = nullptr;
     std::uint32_t r = lcs_client_retrieve(
         get(), detail::text(session_id), session_id.size(),
-        organization_id ? detail::text(*organization_id) : nullptr,
-        organization_id ? organization_id->size() : 0,
-        project_id ? detail::text(*project_id) : nullptr, project_id ? project_id->size() : 0,
+        detail::text(organization_id), detail::size(organization_id), detail::text(project_id),
+        detail::size(project_id),
         &b, &e);
     if (r != LCS_OK) client_error::raise(r, e);
     return lcs::body(b);
@@ -983,9 +990,8 @@ class client {
     lcs_client_error *e = nullptr;
     std::uint32_t r = lcs_client_retrieve_visiting(
         get(), detail::text(session_id), session_id.size(),
-        organization_id ? detail::text(*organization_id) : nullptr,
-        organization_id ? organization_id->size() : 0,
-        project_id ? detail::text(*project_id) : nullptr, project_id ? project_id->size() : 0,
+        detail::text(organization_id), detail::size(organization_id), detail::text(project_id),
+        detail::size(project_id),
         detail::event_visit<F>::call, &st, &b, &s, &e);
     if (r != LCS_OK) {
       if (st.error) {

@@ -71,6 +71,8 @@ pub enum Format {
     Text,
     /// The whole session re-emitted as JSON (decoded, then re-encoded).
     Json,
+    /// The whole session as a YAML document (block style, strings double-quoted).
+    Yaml,
     /// One compact JSON line per event.
     Events,
 }
@@ -154,13 +156,18 @@ impl RetrieveArgs {
     }
 }
 
-/// Output formats of `retrieve`.
+/// Output formats of `retrieve`. The official CLI's names are accepted too: `auto` (its
+/// default) is `pretty`, `jsonl` is `json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetrieveFormat {
-    /// The session re-emitted as compact JSON on one line.
-    Json,
-    /// The session re-emitted as indented JSON.
+    /// The session re-emitted as indented JSON (also `auto`).
+    #[value(alias = "auto")]
     Pretty,
+    /// The session re-emitted as compact JSON on one line (also `jsonl`).
+    #[value(alias = "jsonl")]
+    Json,
+    /// The session as a YAML document (block style, strings double-quoted).
+    Yaml,
     /// The summary and transcript of `lcsession inspect`.
     Transcript,
     /// The body bytes exactly as received.

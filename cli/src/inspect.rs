@@ -8,8 +8,8 @@ use lcsession_core::{ParseOptions, Session};
 
 use crate::args::{Format, InspectArgs};
 use crate::error::CliError;
-use crate::render_json::{write_events, write_json};
 use crate::render_text::write_text;
+use crate::render_value::{write_events, write_json, write_yaml};
 
 /// Header capacity of id-like strings in the CLI (bytes); roomier than the core's defaults,
 /// since a desktop tool should not refuse a real dump over a long id.
@@ -68,6 +68,7 @@ pub fn run(args: &InspectArgs) -> Result<(), CliError> {
     match args.format {
         Format::Text => write_text(&mut out, &session)?,
         Format::Json => write_json(&mut out, &session, args.compact)?,
+        Format::Yaml => write_yaml(&mut out, &session)?,
         Format::Events => write_events(&mut out, &session)?,
     }
     out.flush()?;

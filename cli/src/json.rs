@@ -3,13 +3,11 @@
 
 use std::io::{self, Write};
 
-use lcsession_core::{JsonStr, RawValue, Segment, ValueKind};
+use lcsession_core::{JsonStr, Segment};
 
-/// Writes one JSON value to `out`, tracking commas and indentation.
-///
-/// Call [`key`](Self::key) before each object member's value; containers are opened and closed
-/// with `begin_*` / `end_*`. The writer does not check that the calls form valid JSON: the
-/// renderers drive it from already validated sessions.
+use crate::emit::Emit;
+
+/// Writes one JSON value to `out` through [`Emit`], tracking commas and indentation.
 pub struct JsonWriter<W: Write> {
     out: W,
     pretty: bool,
@@ -62,30 +60,16 @@ impl<W: Write> JsonWriter<W> {
         Ok(())
     }
 
-    /// Opens an object.
-    pub fn begin_object(&mut self) -> io::Result<()> {
+    /// Writes pre-validated JSON text verbatim (a number or literal).
+    fn literal(&mut self, text: &str) -> io::Result<()> {
         self.before()?;
-        self.out.write_all(b"{")?;
-        self.open.push(false);
+        self.out.write_all(text.as_bytes())
+    }
+
+    fn colon(&mut self) -> io::Result<()> {
+        self.out.write_all(if self.pretty { b": " } else { b":" })?;
+        self.after_key = true;
         Ok(())
-    }
-
-    /// Closes the innermost object.
-    pub fn end_object(&mut self) -> io::Result<()> {
-        self.end(b"}")
-    }
-
-    /// Opens an array.
-    pub fn begin_array(&mut self) -> io::Result<()> {
-        self.before()?;
-        self.out.write_all(b"[")?;
-        self.open.push(false);
-        Ok(())
-    }
-
-    /// Closes the innermost array.
-    pub fn end_array(&mut self) -> io::Result<()> {
-        self.end(b"]")
     }
 
     fn end(&mut self, close: &[u8]) -> io::Result<()> {
@@ -95,100 +79,62 @@ impl<W: Write> JsonWriter<W> {
         }
         self.out.write_all(close)
     }
+}
 
-    /// Writes an object key given as a [`JsonStr`] (decoded, then escaped).
-    pub fn key(&mut self, key: JsonStr<'_>) -> io::Result<()> {
+impl<W: Write> Emit for JsonWriter<W> {
+    fn begin_object(&mut self) -> io::Result<()> {
+        self.before()?;
+        self.out.write_all(b"{")?;
+        self.open.push(false);
+        Ok(())
+    }
+
+    fn end_object(&mut self) -> io::Result<()> {
+        self.end(b"}")
+    }
+
+    fn begin_array(&mut self) -> io::Result<()> {
+        self.before()?;
+        self.out.write_all(b"[")?;
+        self.open.push(false);
+        Ok(())
+    }
+
+    fn end_array(&mut self) -> io::Result<()> {
+        self.end(b"]")
+    }
+
+    fn key(&mut self, key: JsonStr<'_>) -> io::Result<()> {
         self.before()?;
         write_escaped(&mut self.out, key)?;
         self.colon()
     }
 
-    fn colon(&mut self) -> io::Result<()> {
-        self.out.write_all(if self.pretty { b": " } else { b":" })?;
-        self.after_key = true;
-        Ok(())
-    }
-
-    /// Writes a string value from plain text.
-    pub fn str(&mut self, s: &str) -> io::Result<()> {
+    fn str(&mut self, s: &str) -> io::Result<()> {
         self.before()?;
         write_escaped_str(&mut self.out, s)
     }
 
-    /// Writes a string value from a [`JsonStr`]: decoded, then re-escaped.
-    pub fn json_str(&mut self, s: JsonStr<'_>) -> io::Result<()> {
+    fn json_str(&mut self, s: JsonStr<'_>) -> io::Result<()> {
         self.before()?;
         write_escaped(&mut self.out, s)
     }
 
-    /// Writes `null`.
-    pub fn null(&mut self) -> io::Result<()> {
+    fn null(&mut self) -> io::Result<()> {
         self.literal("null")
     }
 
-    /// Writes `true` or `false`.
-    pub fn bool(&mut self, b: bool) -> io::Result<()> {
+    fn bool(&mut self, b: bool) -> io::Result<()> {
         self.literal(if b { "true" } else { "false" })
     }
 
-    /// Writes an unsigned integer.
-    pub fn u64(&mut self, n: u64) -> io::Result<()> {
+    fn u64(&mut self, n: u64) -> io::Result<()> {
         self.before()?;
         write!(self.out, "{n}")
     }
 
-    /// Writes a float: `raw` (the number's original text) when given, otherwise the shortest
-    /// text that reads back as `v` (integral values without `.0`).
-    pub fn f64(&mut self, v: f64, raw: Option<&str>) -> io::Result<()> {
-        match raw {
-            Some(text) => self.literal(text),
-            // `Display` for f64 never uses an exponent and prints `1.0` as `1`; the core only
-            // yields finite values.
-            None => {
-                self.before()?;
-                write!(self.out, "{v}")
-            }
-        }
-    }
-
-    /// Writes pre-validated JSON text verbatim (a number or literal).
-    fn literal(&mut self, text: &str) -> io::Result<()> {
-        self.before()?;
-        self.out.write_all(text.as_bytes())
-    }
-
-    /// Re-emits a raw value: strings and keys decoded then re-escaped, numbers as their
-    /// original text, containers re-indented.
-    ///
-    /// This recurses once per nesting level. That is bounded: the value was validated by the
-    /// core, which rejects nesting deeper than `ParseOptions::max_depth` (at most
-    /// `lcsession_core::MAX_DEPTH` = 256), so the stack use is at most a few hundred small
-    /// frames.
-    pub fn raw(&mut self, value: RawValue<'_>) -> io::Result<()> {
-        match value.kind() {
-            ValueKind::Object => {
-                self.begin_object()?;
-                for (k, v) in value.members() {
-                    self.key(k)?;
-                    self.raw(v)?;
-                }
-                self.end_object()
-            }
-            ValueKind::Array => {
-                self.begin_array()?;
-                for item in value.items() {
-                    self.raw(item)?;
-                }
-                self.end_array()
-            }
-            ValueKind::String => match value.as_str() {
-                Some(s) => self.json_str(s),
-                None => self.literal(value.as_raw_str()),
-            },
-            ValueKind::Number | ValueKind::Bool | ValueKind::Null => {
-                self.literal(value.as_raw_str())
-            }
-        }
+    fn number(&mut self, text: &str) -> io::Result<()> {
+        self.literal(text)
     }
 }
 

@@ -1,10 +1,10 @@
 //! `lcsession`: read LlamaCloud chat session dumps from the shell.
 //!
-//! - `lcsession inspect FILE [--format text|json|events] [--compact] [--max-depth N]`: read a
+//! - `lcsession inspect FILE [--format text|json|yaml|events] [--compact] [--max-depth N]`: read a
 //!   dump from a file.
 //! - `lcsession retrieve [--session-id] ID [--organization-id ID] [--project-id ID]
 //!   [--api-key KEY] [--base-url URL] [--max-retries N] [--timeout SECONDS]
-//!   [--format json|pretty|transcript|raw] [--output FILE] [--debug]`, also spelled
+//!   [--format pretty|json|yaml|transcript|raw] [--output FILE] [--debug]`, also spelled
 //!   `lcsession beta:chat retrieve` like the official CLI: fetch a session from the API
 //!   (`GET /api/v1/chat/{session_id}`) with the `lcsession::client` client.
 //!
@@ -15,12 +15,14 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod emit;
 mod error;
 mod inspect;
 mod json;
-mod render_json;
 mod render_text;
+mod render_value;
 mod retrieve;
+mod yaml;
 
 use std::process::ExitCode;
 

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use lcsession_core::{Event, EventBody, EventType, Field, JsonStr, RawValue, Segment, Usage};
 
+use crate::emit::Emit as _;
 use crate::inspect::CliSession;
 use crate::json::JsonWriter;
 

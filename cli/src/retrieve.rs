@@ -22,11 +22,12 @@ use lcsession::client::{
 use lcsession_core::ParseOptions;
 
 use crate::args::{RetrieveArgs, RetrieveFormat};
+use crate::emit::Emit as _;
 use crate::error::CliError;
 use crate::inspect::{CliSession, ID_CAPACITY, LIST_CAPACITY, TEXT_CAPACITY};
 use crate::json::JsonWriter;
-use crate::render_json::write_json;
 use crate::render_text::write_text;
+use crate::render_value::{write_json, write_yaml};
 
 /// Header names whose values `--debug` never shows (besides `Authorization`, which the
 /// client already redacts).
@@ -226,6 +227,7 @@ pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
     match format {
         RetrieveFormat::Json => write_json(&mut out, &session, true)?,
         RetrieveFormat::Pretty => write_json(&mut out, &session, false)?,
+        RetrieveFormat::Yaml => write_yaml(&mut out, &session)?,
         RetrieveFormat::Transcript => write_text(&mut out, &session)?,
         RetrieveFormat::Raw => out.write_all(body.as_bytes())?,
     }

@@ -387,6 +387,59 @@ fn json_pretty_layout_of_small_documents() {
     );
 }
 
+// ---------------------------------------------------------------- yaml format
+
+/// `--format yaml` reads back (with a YAML parser) as the same data as `input`.
+fn assert_yaml_round_trip(input: &[u8]) -> String {
+    let out = stdout_ok(&inspect(&temp_file(input), &["--format", "yaml"]));
+    assert!(out.ends_with('\n'));
+    let got: Value = serde_norway::from_str(&out).unwrap();
+    assert!(same(&parse_json(input), &got), "YAML round trip differs");
+    out
+}
+
+#[test]
+fn yaml_round_trips_the_sample() {
+    let out = assert_yaml_round_trip(&std::fs::read(sample_path()).unwrap());
+    assert!(out.starts_with("events:\n  - type: \"user_input\"\n    content: \"What were"));
+    // Decoded strings, re-escaped for YAML; numbers as written, exponents made YAML 1.1-proof.
+    assert!(out.contains("(July–September)"));
+    assert!(out.contains("file_path: \"C:\\\\reports\\\\2025"));
+    assert!(out.contains("max_candidates: 2.0E+2\n"));
+    assert!(out.contains("duration_ms: 41872.6\n"));
+    // Nested arrays of objects in block style.
+    assert!(out.contains("      hits:\n        - doc_id: "));
+}
+
+#[test]
+fn yaml_round_trips_the_reference_example() {
+    assert_yaml_round_trip(&std::fs::read(reference_path()).unwrap());
+}
+
+#[test]
+fn yaml_round_trips_generated_sessions() {
+    for input in [
+        lcsession_gen::long_texts(200_000, 7),
+        lcsession_gen::many_deltas(200_000, 7),
+    ] {
+        assert_yaml_round_trip(input.as_bytes());
+    }
+}
+
+#[test]
+fn yaml_keeps_types_and_awkward_keys() {
+    let doc = br##"{"session_id":"no","last_updated_at":"1.5","generated_title":null,
+      "index_ids":[],"job_metadata":{},"y":"true","":{"a b":[[],{},[1,[2]]]},
+      "events":[{"type":"tool_call","call_id":"null","name":"~","arguments":{"on":"0x1f",
+        "k":["-","? x",": y","# z","*a","&b","!c","|","%d","@e","`f","'g'","\u0085\u2028",
+        "line\nbreak","\t"," lead","trail ",""],
+        "n":[1e5,-0,1.0,8.65e5,12345678901234567]}}]}"##;
+    let out = assert_yaml_round_trip(doc);
+    assert!(out.contains("\"y\": \"true\"\n"), "{out}");
+    assert!(out.contains("index_ids: []\n"), "{out}");
+    assert!(out.contains("job_metadata: {}\n"), "{out}");
+}
+
 // ---------------------------------------------------------------- events format
 
 #[test]
@@ -429,7 +482,7 @@ fn stdin_dash_reads_standard_input() {
 fn a_closed_pipe_is_not_an_error() {
     let input = lcsession_gen::many_deltas(2_000_000, 1);
     let path = temp_file(input.as_bytes());
-    for format in ["text", "json", "events"] {
+    for format in ["text", "json", "yaml", "events"] {
         let mut child = Command::new(BIN)
             .args(["inspect", path.to_str().unwrap(), "--format", format])
             .stdout(Stdio::piped())
@@ -452,7 +505,7 @@ fn a_closed_pipe_is_not_an_error() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = run(&["inspect", "x.json", "--format", "yaml"], b"");
+    let out = run(&["inspect", "x.json", "--format", "xml"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let out = run(&["inspect", "x.json", "--max-depth", "0"], b"");

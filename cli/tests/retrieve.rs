@@ -207,6 +207,41 @@ fn transcript_equals_inspect() {
     assert!(text(&out).contains("\ntranscript:\n"));
 }
 
+#[test]
+fn the_official_cli_format_names_are_accepted() {
+    let server = sample_server();
+    let pretty = stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "pretty"]));
+    let json = stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "json"]));
+    assert_eq!(
+        stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "auto"])),
+        pretty
+    );
+    assert_eq!(
+        stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "jsonl"])),
+        json
+    );
+    let yaml = text(&stdout_ok(&retrieve(
+        &server,
+        &[SAMPLE_ID, "--format", "yaml"],
+    )));
+    let got: Value = serde_norway::from_str(&yaml).unwrap();
+    let want: Value = serde_json::from_slice(&sample()).unwrap();
+    assert!(same(&got, &want), "{yaml}");
+    // The same rendering as `inspect --format yaml`.
+    let inspect = run_env(
+        &[
+            "inspect",
+            sample_path().to_str().unwrap(),
+            "--format",
+            "yaml",
+        ],
+        &[],
+    );
+    assert_eq!(text(&stdout_ok(&inspect)), yaml);
+    let out = retrieve(&server, &[SAMPLE_ID, "--format", "explore"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 // ---------------------------------------------------------------- spellings and ids
 
 #[test]

@@ -1,4 +1,5 @@
-//! `--format json` and `--format events`: the decoded session re-emitted as JSON.
+//! `--format json`, `yaml` and `events`: the decoded session re-emitted as a data tree,
+//! through [`Emit`] (JSON or YAML).
 //!
 //! Members are written in input order. Known fields come from the decoded values (the typed
 //! [`Header`](lcsession_core::Header) and [`EventBody`]), everything else from the raw view;
@@ -11,13 +12,15 @@ use lcsession_core::{
     Event, EventBody, Field, ImageAttachment, JobMetadata, JsonStr, RawValue, Usage,
 };
 
+use crate::emit::Emit;
 use crate::inspect::{CliSession, ID_CAPACITY, LIST_CAPACITY, TEXT_CAPACITY};
 use crate::json::JsonWriter;
+use crate::yaml::YamlWriter;
 
 type CliJob = JobMetadata<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY>;
 
-/// Writes the whole session as one JSON value (no trailing newline).
-pub fn write_session<W: Write>(w: &mut JsonWriter<W>, session: &CliSession<'_>) -> io::Result<()> {
+/// Writes the whole session as one value (no trailing newline).
+pub fn write_session<E: Emit>(w: &mut E, session: &CliSession<'_>) -> io::Result<()> {
     let h = session.header();
     w.begin_object()?;
     for (key, value) in session.raw().members() {
@@ -57,11 +60,11 @@ pub fn write_session<W: Write>(w: &mut JsonWriter<W>, session: &CliSession<'_>) 
 
 /// Writes a decoded optional field; `raw` is the member's value as written, used only if the
 /// decoded field says "missing" although the key is there (which parse rules out).
-fn field<W: Write, T>(
-    w: &mut JsonWriter<W>,
+fn field<E: Emit, T>(
+    w: &mut E,
     decoded: &Field<T>,
     raw: RawValue<'_>,
-    present: impl FnOnce(&mut JsonWriter<W>, &T) -> io::Result<()>,
+    present: impl FnOnce(&mut E, &T) -> io::Result<()>,
 ) -> io::Result<()> {
     match decoded {
         Field::Present(v) => present(w, v),
@@ -70,7 +73,7 @@ fn field<W: Write, T>(
     }
 }
 
-fn write_job<W: Write>(w: &mut JsonWriter<W>, job: &CliJob, raw: RawValue<'_>) -> io::Result<()> {
+fn write_job<E: Emit>(w: &mut E, job: &CliJob, raw: RawValue<'_>) -> io::Result<()> {
     w.begin_object()?;
     for (key, value) in raw.members() {
         w.key(key)?;
@@ -104,7 +107,7 @@ fn write_job<W: Write>(w: &mut JsonWriter<W>, job: &CliJob, raw: RawValue<'_>) -
 }
 
 /// Writes one event object: every member in input order, known ones from the typed body.
-pub fn write_event<W: Write>(w: &mut JsonWriter<W>, event: &Event<'_>) -> io::Result<()> {
+pub fn write_event<E: Emit>(w: &mut E, event: &Event<'_>) -> io::Result<()> {
     w.begin_object()?;
     for (key, value) in event.raw.members() {
         w.key(key)?;
@@ -113,8 +116,8 @@ pub fn write_event<W: Write>(w: &mut JsonWriter<W>, event: &Event<'_>) -> io::Re
     w.end_object()
 }
 
-fn write_event_member<W: Write>(
-    w: &mut JsonWriter<W>,
+fn write_event_member<E: Emit>(
+    w: &mut E,
     event: &Event<'_>,
     key: JsonStr<'_>,
     value: RawValue<'_>,
@@ -170,8 +173,8 @@ fn write_event_member<W: Write>(
     }
 }
 
-fn write_image<W: Write>(
-    w: &mut JsonWriter<W>,
+fn write_image<E: Emit>(
+    w: &mut E,
     image: &ImageAttachment<'_>,
     raw: RawValue<'_>,
 ) -> io::Result<()> {
@@ -189,7 +192,7 @@ fn write_image<W: Write>(
     w.end_object()
 }
 
-fn write_usage<W: Write>(w: &mut JsonWriter<W>, usage: &Usage<'_>) -> io::Result<()> {
+fn write_usage<E: Emit>(w: &mut E, usage: &Usage<'_>) -> io::Result<()> {
     w.begin_object()?;
     for (key, value) in usage.raw.members() {
         w.key(key)?;
@@ -217,6 +220,13 @@ pub fn write_json<W: Write>(
     compact: bool,
 ) -> io::Result<()> {
     let mut w = JsonWriter::new(&mut *out, !compact);
+    write_session(&mut w, session)?;
+    out.write_all(b"\n")
+}
+
+/// `--format yaml`: the session as a YAML document, then a newline.
+pub fn write_yaml<W: Write>(out: &mut W, session: &CliSession<'_>) -> io::Result<()> {
+    let mut w = YamlWriter::new(&mut *out);
     write_session(&mut w, session)?;
     out.write_all(b"\n")
 }

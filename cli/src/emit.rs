@@ -1,0 +1,82 @@
+//! The interface the session renderer ([`crate::render_value`]) writes through, so one walk
+//! of a decoded session produces JSON ([`crate::json::JsonWriter`]) or YAML
+//! ([`crate::yaml::YamlWriter`]).
+
+use std::io;
+
+use lcsession_core::{JsonStr, RawValue, ValueKind};
+
+/// A writer of one data tree: objects, arrays and scalars, in document order.
+///
+/// Call [`key`](Self::key) before each object member's value; containers are opened and
+/// closed with `begin_*` / `end_*`. Writers do not check that the calls form a valid tree:
+/// the renderer drives them from already validated sessions.
+pub trait Emit {
+    /// Opens an object.
+    fn begin_object(&mut self) -> io::Result<()>;
+    /// Closes the innermost object.
+    fn end_object(&mut self) -> io::Result<()>;
+    /// Opens an array.
+    fn begin_array(&mut self) -> io::Result<()>;
+    /// Closes the innermost array.
+    fn end_array(&mut self) -> io::Result<()>;
+    /// Writes an object key (decoded, then escaped as the format needs).
+    fn key(&mut self, key: JsonStr<'_>) -> io::Result<()>;
+    /// Writes a string value from plain text.
+    fn str(&mut self, s: &str) -> io::Result<()>;
+    /// Writes a string value from a [`JsonStr`] (decoded, then escaped afresh).
+    fn json_str(&mut self, s: JsonStr<'_>) -> io::Result<()>;
+    /// Writes `null`.
+    fn null(&mut self) -> io::Result<()>;
+    /// Writes `true` or `false`.
+    fn bool(&mut self, b: bool) -> io::Result<()>;
+    /// Writes an unsigned integer.
+    fn u64(&mut self, n: u64) -> io::Result<()>;
+    /// Writes a number given as validated JSON number text.
+    fn number(&mut self, text: &str) -> io::Result<()>;
+
+    /// Writes a float: `raw` (the number's original text) when given, otherwise the shortest
+    /// text that reads back as `v` (integral values without `.0`).
+    fn f64(&mut self, v: f64, raw: Option<&str>) -> io::Result<()> {
+        match raw {
+            Some(text) => self.number(text),
+            // `Display` for f64 never uses an exponent and prints `1.0` as `1`; the core
+            // only yields finite values.
+            None => self.number(&v.to_string()),
+        }
+    }
+
+    /// Re-emits a raw value: strings and keys decoded then re-escaped, numbers as their
+    /// original text.
+    ///
+    /// This recurses once per nesting level. That is bounded: the value was validated by the
+    /// core, which rejects nesting deeper than `ParseOptions::max_depth` (at most
+    /// `lcsession_core::MAX_DEPTH` = 256), so the stack use is at most a few hundred small
+    /// frames.
+    fn raw(&mut self, value: RawValue<'_>) -> io::Result<()> {
+        match value.kind() {
+            ValueKind::Object => {
+                self.begin_object()?;
+                for (k, v) in value.members() {
+                    self.key(k)?;
+                    self.raw(v)?;
+                }
+                self.end_object()
+            }
+            ValueKind::Array => {
+                self.begin_array()?;
+                for item in value.items() {
+                    self.raw(item)?;
+                }
+                self.end_array()
+            }
+            ValueKind::String => match value.as_str() {
+                Some(s) => self.json_str(s),
+                None => self.number(value.as_raw_str()),
+            },
+            ValueKind::Number => self.number(value.as_raw_str()),
+            ValueKind::Bool => self.bool(value.as_bool().unwrap_or(false)),
+            ValueKind::Null => self.null(),
+        }
+    }
+}

@@ -72,7 +72,8 @@ pub trait Emit {
             }
             ValueKind::String => match value.as_str() {
                 Some(s) => self.json_str(s),
-                None => self.number(value.as_raw_str()),
+                // Not reached: a validated string always has its quotes.
+                None => self.str(value.as_raw_str()),
             },
             ValueKind::Number => self.number(value.as_raw_str()),
             ValueKind::Bool => self.bool(value.as_bool().unwrap_or(false)),

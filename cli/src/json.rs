@@ -178,15 +178,25 @@ pub fn write_escaped_str<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<
 
 /// Writes the decoded text of `s` as a quoted JSON string, escaped afresh.
 pub fn write_escaped<W: Write + ?Sized>(out: &mut W, s: JsonStr<'_>) -> io::Result<()> {
+    write_quoted(out, s, write_escaped_body)
+}
+
+/// Writes the decoded text of `s` between double quotes, each piece escaped by `body` (JSON's
+/// escapes, or YAML's for its double-quoted strings).
+pub fn write_quoted<W: Write + ?Sized>(
+    out: &mut W,
+    s: JsonStr<'_>,
+    body: fn(&mut W, &str) -> io::Result<()>,
+) -> io::Result<()> {
     out.write_all(b"\"")?;
     if let Some(plain) = s.as_str() {
-        write_escaped_body(out, plain)?;
+        body(out, plain)?;
     } else {
         let mut buf = [0u8; 4];
         for segment in s.segments() {
             match segment {
-                Segment::Text(t) => write_escaped_body(out, t)?,
-                Segment::Char(c) => write_escaped_body(out, c.encode_utf8(&mut buf))?,
+                Segment::Text(t) => body(out, t)?,
+                Segment::Char(c) => body(out, c.encode_utf8(&mut buf))?,
             }
         }
     }

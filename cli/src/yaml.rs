@@ -10,9 +10,10 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use lcsession_core::{JsonStr, Segment};
+use lcsession_core::JsonStr;
 
 use crate::emit::Emit;
+use crate::json::write_quoted;
 
 /// One open container.
 struct Frame {
@@ -87,8 +88,9 @@ impl<W: Write> YamlWriter<W> {
         }
     }
 
-    /// The separator a scalar's place needs.
-    fn before_string(&mut self) -> io::Result<()> {
+    /// What comes before a scalar: [`before_value`](Self::before_value), then a space unless
+    /// at the root.
+    fn before_scalar(&mut self) -> io::Result<()> {
         self.before_value()?;
         if !self.open.is_empty() {
             self.out.write_all(b" ")?;
@@ -99,7 +101,7 @@ impl<W: Write> YamlWriter<W> {
 
     /// Writes a scalar's text after the separator its place needs.
     fn scalar(&mut self, text: &str) -> io::Result<()> {
-        self.before_string()?;
+        self.before_scalar()?;
         self.out.write_all(text.as_bytes())
     }
 
@@ -128,22 +130,6 @@ impl<W: Write> YamlWriter<W> {
         self.started = true;
         self.out.write_all(empty.as_bytes())
     }
-
-    fn quoted(&mut self, s: JsonStr<'_>) -> io::Result<()> {
-        self.out.write_all(b"\"")?;
-        if let Some(plain) = s.as_str() {
-            write_yaml_escaped(&mut self.out, plain)?;
-        } else {
-            let mut buf = [0u8; 4];
-            for segment in s.segments() {
-                match segment {
-                    Segment::Text(t) => write_yaml_escaped(&mut self.out, t)?,
-                    Segment::Char(c) => write_yaml_escaped(&mut self.out, c.encode_utf8(&mut buf))?,
-                }
-            }
-        }
-        self.out.write_all(b"\"")
-    }
 }
 
 impl<W: Write> Emit for YamlWriter<W> {
@@ -167,7 +153,7 @@ impl<W: Write> Emit for YamlWriter<W> {
         self.entry()?;
         match key.as_str().filter(|k| is_plain_key(k)) {
             Some(plain) => self.out.write_all(plain.as_bytes())?,
-            None => self.quoted(key)?,
+            None => write_quoted(&mut self.out, key, write_yaml_escaped)?,
         }
         self.out.write_all(b":")?;
         self.after_key = true;
@@ -175,15 +161,15 @@ impl<W: Write> Emit for YamlWriter<W> {
     }
 
     fn str(&mut self, s: &str) -> io::Result<()> {
-        self.before_string()?;
+        self.before_scalar()?;
         self.out.write_all(b"\"")?;
         write_yaml_escaped(&mut self.out, s)?;
         self.out.write_all(b"\"")
     }
 
     fn json_str(&mut self, s: JsonStr<'_>) -> io::Result<()> {
-        self.before_string()?;
-        self.quoted(s)
+        self.before_scalar()?;
+        write_quoted(&mut self.out, s, write_yaml_escaped)
     }
 
     fn null(&mut self) -> io::Result<()> {
@@ -239,37 +225,48 @@ pub fn yaml_number(text: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{mantissa}{dot}{e}{sign}{digits}"))
 }
 
-/// The escape for one character inside a YAML double-quoted string, if it needs one: `"`,
-/// `\`, and every character YAML does not allow unescaped (C0 and C1 controls, DEL, the byte
-/// order mark, U+FFFE, U+FFFF), plus the YAML 1.1 line breaks (NEL, U+2028, U+2029), which a
-/// YAML 1.1 parser would fold.
-fn yaml_escape(c: char) -> Option<Cow<'static, str>> {
-    Some(match c {
-        '"' => Cow::Borrowed("\\\""),
-        '\\' => Cow::Borrowed("\\\\"),
-        '\n' => Cow::Borrowed("\\n"),
-        '\t' => Cow::Borrowed("\\t"),
-        '\r' => Cow::Borrowed("\\r"),
+/// The short escape for one character inside a YAML double-quoted string, if it has one.
+fn short_escape(c: char) -> Option<&'static str> {
+    match c {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        '\n' => Some("\\n"),
+        '\t' => Some("\\t"),
+        '\r' => Some("\\r"),
+        _ => None,
+    }
+}
+
+/// Characters written as `\uXXXX`: every one YAML does not allow unescaped (C0 and C1
+/// controls, DEL, the byte order mark, U+FFFE, U+FFFF), plus the YAML 1.1 line breaks (NEL,
+/// U+2028, U+2029), which a YAML 1.1 parser would fold.
+fn needs_code_escape(c: char) -> bool {
+    matches!(
+        c,
         '\0'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{2028}'
-        | '\u{2029}'
-        | '\u{feff}'
-        | '\u{fffe}'
-        | '\u{ffff}' => Cow::Owned(format!("\\u{:04x}", u32::from(c))),
-        _ => return None,
-    })
+            | '\u{7f}'..='\u{9f}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{feff}'
+            | '\u{fffe}'
+            | '\u{ffff}'
+    )
 }
 
 /// Writes the body of a double-quoted YAML string (no quotes).
 fn write_yaml_escaped<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
     let mut start = 0;
     for (i, c) in s.char_indices() {
-        if let Some(esc) = yaml_escape(c) {
-            out.write_all(s.get(start..i).unwrap_or_default().as_bytes())?;
-            out.write_all(esc.as_bytes())?;
-            start = i + c.len_utf8();
+        let short = short_escape(c);
+        if short.is_none() && !needs_code_escape(c) {
+            continue;
         }
+        out.write_all(s.get(start..i).unwrap_or_default().as_bytes())?;
+        match short {
+            Some(esc) => out.write_all(esc.as_bytes())?,
+            None => write!(out, "\\u{:04x}", u32::from(c))?,
+        }
+        start = i + c.len_utf8();
     }
     out.write_all(s.get(start..).unwrap_or_default().as_bytes())
 }

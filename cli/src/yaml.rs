@@ -92,11 +92,17 @@ impl<W: Write> YamlWriter<W> {
     /// at the root.
     fn before_scalar(&mut self) -> io::Result<()> {
         self.before_value()?;
-        if !self.open.is_empty() {
-            self.out.write_all(b" ")?;
-        }
+        self.space_unless_root()
+    }
+
+    /// The space between a key's `:` or an item's `-` and what follows on that line.
+    fn space_unless_root(&mut self) -> io::Result<()> {
         self.started = true;
-        Ok(())
+        if self.open.is_empty() {
+            Ok(())
+        } else {
+            self.out.write_all(b" ")
+        }
     }
 
     /// Writes a scalar's text after the separator its place needs.
@@ -124,10 +130,7 @@ impl<W: Write> YamlWriter<W> {
             return Ok(());
         }
         // An empty container is written in flow style where its value goes.
-        if !self.open.is_empty() {
-            self.out.write_all(b" ")?;
-        }
-        self.started = true;
+        self.space_unless_root()?;
         self.out.write_all(empty.as_bytes())
     }
 }

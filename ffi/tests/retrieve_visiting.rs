@@ -210,6 +210,30 @@ fn a_body_that_fails_after_visits_is_not_fetched_again() {
 }
 
 #[test]
+fn a_panicking_visitor_reaches_the_caller_and_the_client_goes_on() {
+    let doc = Arc::new(big_session(3000));
+    let server = Server::script(vec![
+        Reply::shared(200, doc.clone()),
+        Reply::shared(200, Arc::new(SAMPLE.to_vec())),
+    ]);
+    let client = client(&server, 0);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        client.retrieve_visiting(
+            "ses-big",
+            &RetrieveOptions::default(),
+            ParseOptions::default(),
+            |_: &Event<'_>| panic!("visitor failed"),
+        )
+    }));
+    let payload = panicked.expect_err("the visitor's panic reaches the caller");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"visitor failed"));
+    // The half-read connection is not reused: the next call gets its whole session.
+    let got = visiting(&client, &mut Vec::new()).unwrap();
+    assert_eq!(got.session().event_count(), expected(SAMPLE).0.len());
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
 fn statuses_and_retries_are_those_of_retrieve() {
     let server = Server::script(vec![
         Reply::json(503, r#"{"detail":"busy"}"#),

@@ -430,7 +430,8 @@ impl Client {
     /// has the default header capacities (for others: [`retrieve`](Self::retrieve), then
     /// [`SessionBody::parse_with`]). Retries are those of `retrieve`, except that a body
     /// that fails once events of it were visited is not fetched again (its events would be
-    /// visited twice): the error says how many were.
+    /// visited twice): the error says how many were. A panic in `visit` reaches the caller
+    /// once the helper thread has stopped (before its next read of the body).
     ///
     /// ```no_run
     /// use lcsession::client::{Client, RetrieveOptions};

@@ -14,7 +14,8 @@
 
 use std::io::{self, Read};
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
@@ -111,6 +112,10 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
 /// so far and the last result of `check` on a prefix of it (fewer calls when it is slower
 /// than the network). `consume` is not called for the last bytes: the caller has the whole
 /// buffer once this returns `Ok`, with the result of `check` on all of it.
+///
+/// A panic in `consume` stops the helper before its next read (it does not receive the rest
+/// of the body; a read already waiting ends with the data or the reader's timeout), then
+/// continues on the calling thread.
 pub(crate) fn receive_overlapped<R: Read + Send>(
     reader: &mut R,
     buf: &mut [u8],
@@ -122,6 +127,9 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
     // Stored after `published` covers the bytes it was computed on.
     let checked = AtomicUsize::new(0);
     let checked = &checked;
+    // Set when `consume` panicked: the helper stops reading.
+    let stop = AtomicBool::new(false);
+    let stop = &stop;
     let (mut filler, filled) = split(buf, &published);
     // One pending wake-up at most: the helper never waits for the decoder.
     let (wake, woken) = mpsc::sync_channel::<()>(1);
@@ -131,6 +139,9 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
         let helper = helper.spawn_scoped(scope, move || -> io::Result<usize> {
             let mut told = 0usize;
             while !filler.is_full() {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(io::Error::other("the decoder stopped the receive"));
+                }
                 match reader.read(filler.unfilled()) {
                     Ok(0) => {
                         return Err(io::Error::new(
@@ -166,11 +177,17 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
         while woken.recv().is_ok() {
             // `checked` first: the bytes it was computed on are then published too.
             let result = checked.load(Ordering::Acquire);
-            consume(filled.get(), result);
+            let consumed = catch_unwind(AssertUnwindSafe(|| consume(filled.get(), result)));
+            if let Err(panic) = consumed {
+                stop.store(true, Ordering::Relaxed);
+                // The helper's result no longer matters; its own panic would be a second one.
+                let _ = helper.join();
+                resume_unwind(panic);
+            }
         }
         match helper.join() {
             Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
+            Err(panic) => resume_unwind(panic),
         }
     })
 }
@@ -255,6 +272,31 @@ mod tests {
             |_, _| {},
         );
         assert_eq!(got.unwrap(), 0);
+    }
+
+    #[test]
+    fn a_panic_in_consume_stops_the_receive_and_reaches_the_caller() {
+        /// One byte a call, slowly: receiving it all would take seconds.
+        struct Slow<'a>(&'a AtomicUsize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                thread::sleep(std::time::Duration::from_millis(1));
+                buf[0] = b'x';
+                self.0.fetch_add(1, Ordering::Relaxed);
+                Ok(1)
+            }
+        }
+        let len = if cfg!(miri) { 400 } else { 20_000 };
+        let read = AtomicUsize::new(0);
+        let mut buf = vec![0u8; len];
+        let panicked = catch_unwind(AssertUnwindSafe(|| {
+            receive_overlapped(&mut Slow(&read), &mut buf, 4, <[u8]>::len, |_, _| {
+                panic!("visitor failed")
+            })
+        }));
+        let panic = panicked.unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"visitor failed"));
+        assert!(read.load(Ordering::Relaxed) < len);
     }
 
     #[test]

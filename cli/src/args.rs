@@ -53,7 +53,8 @@ pub struct InspectArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// With `--format json`: write one line instead of pretty-printing.
+    /// With `--format json`: write one line instead of pretty-printing (`events` lines are
+    /// always compact; with `text` or `yaml` it is a usage error).
     #[arg(long)]
     pub compact: bool,
 
@@ -62,6 +63,21 @@ pub struct InspectArgs {
     #[arg(long, value_name = "N", default_value_t = lcsession_core::DEFAULT_MAX_DEPTH,
           value_parser = clap::value_parser!(u16).range(1..=i64::from(lcsession_core::MAX_DEPTH)))]
     pub max_depth: u16,
+}
+
+impl InspectArgs {
+    /// The combinations the parser cannot rule out: `--compact` with a format that has no
+    /// compact form.
+    pub fn conflict(&self) -> Option<String> {
+        let name = match self.format {
+            Format::Text => "text",
+            Format::Yaml => "yaml",
+            Format::Json | Format::Events => return None,
+        };
+        self.compact.then(|| {
+            format!("`--compact` applies to `--format json` (and `events`), not `--format {name}`")
+        })
+    }
 }
 
 /// Output formats of `inspect`.

@@ -26,13 +26,24 @@ mod yaml;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::args::{BetaChatCommand, Cli, Command};
 use crate::error::CliError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Inspect(args) = &cli.command {
+        if let Some(conflict) = args.conflict() {
+            // A usage error like clap's own (exit status 2), with the subcommand's usage.
+            let mut cli = Cli::command();
+            cli.build();
+            let mut inspect = cli.find_subcommand("inspect").cloned().unwrap_or(cli);
+            inspect
+                .error(clap::error::ErrorKind::ArgumentConflict, conflict)
+                .exit();
+        }
+    }
     let result: Result<(), CliError> = match &cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Retrieve(args)

@@ -512,6 +512,26 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["inspect"], b"");
     assert_eq!(out.status.code(), Some(2));
+    // `--compact` where there is no compact form: named, with the usage of `inspect`.
+    let sample = sample_path();
+    let sample = sample.to_str().unwrap();
+    for format in ["text", "yaml"] {
+        let out = run(&["inspect", sample, "--format", format, "--compact"], b"");
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "`--compact` applies to `--format json` (and `events`), not `--format {format}`"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("Usage: lcsession inspect"), "{err}");
+    }
+    for format in ["json", "events"] {
+        let out = run(&["inspect", sample, "--format", format, "--compact"], b"");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+    }
 }
 
 // ---------------------------------------------------------------- bad input

@@ -115,7 +115,7 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
 ///
 /// A panic in `consume` stops the helper before its next read (it does not receive the rest
 /// of the body; a read already waiting ends with the data or the reader's timeout), then
-/// continues on the calling thread.
+/// unwinds on from the calling thread.
 pub(crate) fn receive_overlapped<R: Read + Send>(
     reader: &mut R,
     buf: &mut [u8],

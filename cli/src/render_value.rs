@@ -73,6 +73,28 @@ fn field<E: Emit, T>(
     }
 }
 
+/// A member of `job_metadata` or `usage` past their own fields: one of the counters both
+/// have (`total_input_tokens`, `total_output_tokens`, `turns`, decoded in that order in
+/// `counters`), else an unknown member as written.
+fn counter_or_raw<E: Emit>(
+    w: &mut E,
+    key: JsonStr<'_>,
+    value: RawValue<'_>,
+    counters: [&Field<u64>; 3],
+) -> io::Result<()> {
+    let [input, output, turns] = counters;
+    let decoded = if key.eq_str("total_input_tokens") {
+        input
+    } else if key.eq_str("total_output_tokens") {
+        output
+    } else if key.eq_str("turns") {
+        turns
+    } else {
+        return w.raw(value);
+    };
+    field(w, decoded, value, |w, &n| w.u64(n))
+}
+
 fn write_job<E: Emit>(w: &mut E, job: &CliJob, raw: RawValue<'_>) -> io::Result<()> {
     w.begin_object()?;
     for (key, value) in raw.members() {
@@ -93,14 +115,13 @@ fn write_job<E: Emit>(w: &mut E, job: &CliJob, raw: RawValue<'_>) -> io::Result<
             })?;
         } else if key.eq_str("is_error") {
             field(w, &job.is_error, value, |w, &b| w.bool(b))?;
-        } else if key.eq_str("total_input_tokens") {
-            field(w, &job.total_input_tokens, value, |w, &n| w.u64(n))?;
-        } else if key.eq_str("total_output_tokens") {
-            field(w, &job.total_output_tokens, value, |w, &n| w.u64(n))?;
-        } else if key.eq_str("turns") {
-            field(w, &job.turns, value, |w, &n| w.u64(n))?;
         } else {
-            w.raw(value)?;
+            let counters = [
+                &job.total_input_tokens,
+                &job.total_output_tokens,
+                &job.turns,
+            ];
+            counter_or_raw(w, key, value, counters)?;
         }
     }
     w.end_object()
@@ -200,14 +221,13 @@ fn write_usage<E: Emit>(w: &mut E, usage: &Usage<'_>) -> io::Result<()> {
             field(w, &usage.duration_ms, value, |w, d| {
                 w.f64(d.as_f64().unwrap_or(0.0), value.as_number_str())
             })?;
-        } else if key.eq_str("total_input_tokens") {
-            field(w, &usage.total_input_tokens, value, |w, &n| w.u64(n))?;
-        } else if key.eq_str("total_output_tokens") {
-            field(w, &usage.total_output_tokens, value, |w, &n| w.u64(n))?;
-        } else if key.eq_str("turns") {
-            field(w, &usage.turns, value, |w, &n| w.u64(n))?;
         } else {
-            w.raw(value)?;
+            let counters = [
+                &usage.total_input_tokens,
+                &usage.total_output_tokens,
+                &usage.turns,
+            ];
+            counter_or_raw(w, key, value, counters)?;
         }
     }
     w.end_object()

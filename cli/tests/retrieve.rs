@@ -81,6 +81,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
+/// `lcsession inspect` of the sample dump with `args`.
+fn inspect_sample(args: &[&str]) -> Output {
+    let sample = sample_path();
+    let mut all = vec!["inspect", sample.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run_env(&all, &[])
+}
+
 fn stdout_ok(out: &Output) -> Vec<u8> {
     assert!(
         out.status.success(),
@@ -159,16 +167,7 @@ fn json_is_compact_and_semantically_equal() {
     let want: Value = serde_json::from_slice(&sample()).unwrap();
     assert!(same(&got, &want), "{out}");
     // Byte for byte the rendering of `inspect --format json --compact`.
-    let inspect = run_env(
-        &[
-            "inspect",
-            sample_path().to_str().unwrap(),
-            "--format",
-            "json",
-            "--compact",
-        ],
-        &[],
-    );
+    let inspect = inspect_sample(&["--format", "json", "--compact"]);
     assert_eq!(text(&stdout_ok(&inspect)), out);
 }
 
@@ -185,15 +184,7 @@ fn pretty_is_the_default_and_indented() {
     let want: Value = serde_json::from_slice(&sample()).unwrap();
     assert!(same(&got, &want));
     // The same rendering as `inspect --format json`.
-    let inspect = run_env(
-        &[
-            "inspect",
-            sample_path().to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let inspect = inspect_sample(&["--format", "json"]);
     assert_eq!(stdout_ok(&inspect), pretty);
 }
 
@@ -201,7 +192,7 @@ fn pretty_is_the_default_and_indented() {
 fn transcript_equals_inspect() {
     let server = sample_server();
     let out = stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "transcript"]));
-    let inspect = stdout_ok(&run_env(&["inspect", sample_path().to_str().unwrap()], &[]));
+    let inspect = stdout_ok(&inspect_sample(&[]));
     assert_eq!(text(&out), text(&inspect));
     assert!(text(&out).starts_with(&format!("session id:     {SAMPLE_ID}\n")));
     assert!(text(&out).contains("\ntranscript:\n"));
@@ -228,15 +219,7 @@ fn the_official_cli_format_names_are_accepted() {
     let want: Value = serde_json::from_slice(&sample()).unwrap();
     assert!(same(&got, &want), "{yaml}");
     // The same rendering as `inspect --format yaml`.
-    let inspect = run_env(
-        &[
-            "inspect",
-            sample_path().to_str().unwrap(),
-            "--format",
-            "yaml",
-        ],
-        &[],
-    );
+    let inspect = inspect_sample(&["--format", "yaml"]);
     assert_eq!(text(&stdout_ok(&inspect)), yaml);
     let out = retrieve(&server, &[SAMPLE_ID, "--format", "explore"]);
     assert_eq!(out.status.code(), Some(2));

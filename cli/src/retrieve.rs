@@ -2,9 +2,10 @@
 //! [`lcsession::client`], validate it, then print it and/or save it.
 //!
 //! Order of work: configuration (no request is made when it is unusable), the request (with
-//! the client's retries), validation of the whole body with the CLI's capacities, `--output`
-//! (atomic save of the raw bytes), then the printed format. An invalid body therefore writes
-//! nothing at all.
+//! the client's retries) and the validation of the whole body with the CLI's capacities
+//! (overlapped: `Client::retrieve_visiting_with` decodes a large body while it arrives),
+//! `--output` (atomic save of the raw bytes), then the printed format. An invalid body
+//! therefore writes nothing at all.
 //!
 //! Secrets: the client never puts the API key in its messages or traces (the
 //! `Authorization` header is traced as `Bearer <REDACTED>`), and it replaces the key with
@@ -16,7 +17,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
 use lcsession::client::{
-    reason_phrase, Client, ClientError, ClientErrorKind, RetrieveOptions, TraceEvent,
+    reason_phrase, Client, ClientError, ClientErrorKind, RetrieveOptions, SessionBody, TraceEvent,
     DEFAULT_MAX_RETRIES, REDACTED,
 };
 use lcsession_core::ParseOptions;
@@ -207,13 +208,25 @@ pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
         organization_id: args.organization_id.clone(),
         project_id: args.project_id.clone(),
     };
-    let body = client
-        .retrieve(args.session_id(), &options)
-        .map_err(|e| client_error(&e))?;
-    let session: CliSession<'_> = body
-        .parse_with::<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY>(ParseOptions::default())
-        .map_err(|e| client_error(&e))?;
+    // Decoded while it arrives (a large body on a helper thread), with the CLI's capacities;
+    // the body is saved and printed only once all of it is valid.
+    client
+        .retrieve_visiting_with::<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY, _>(
+            args.session_id(),
+            &options,
+            ParseOptions::default(),
+            |_| {},
+            |body, session| save_and_print(args, body, session),
+        )
+        .map_err(|e| client_error(&e))?
+}
 
+/// `--output`, then the printed format, for a valid body and its session.
+fn save_and_print(
+    args: &RetrieveArgs,
+    body: &SessionBody,
+    session: &CliSession<'_>,
+) -> Result<(), CliError> {
     if let Some(path) = &args.output {
         body.save(path)
             .map_err(|e| CliError::Message(e.to_string()))?;
@@ -225,10 +238,10 @@ pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
     };
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match format {
-        RetrieveFormat::Json => write_json(&mut out, &session, true)?,
-        RetrieveFormat::Pretty => write_json(&mut out, &session, false)?,
-        RetrieveFormat::Yaml => write_yaml(&mut out, &session)?,
-        RetrieveFormat::Transcript => write_text(&mut out, &session)?,
+        RetrieveFormat::Json => write_json(&mut out, session, true)?,
+        RetrieveFormat::Pretty => write_json(&mut out, session, false)?,
+        RetrieveFormat::Yaml => write_yaml(&mut out, session)?,
+        RetrieveFormat::Transcript => write_text(&mut out, session)?,
         RetrieveFormat::Raw => out.write_all(body.as_bytes())?,
     }
     out.flush()?;

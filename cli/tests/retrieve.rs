@@ -342,6 +342,95 @@ fn bad_session_ids_make_no_request() {
 
 // ---------------------------------------------------------------- --output
 
+/// A generated 3 MiB session (decoded while it arrives) with a title of about 2,000 bytes
+/// and 40 index ids: over the library's default capacities, within the CLI's.
+fn large_session_with_long_header() -> Vec<u8> {
+    let doc = lcsession_gen::long_texts(3 << 20, 11);
+    let from = doc.find(r#","generated_title":"#).unwrap();
+    let to = doc.find(r#","shared_access":"#).unwrap();
+    let title = "Résumé 📈 \\u00e9 ".repeat(120);
+    let ids: Vec<String> = (0..40).map(|i| format!("\"idx-{i}\"")).collect();
+    let header = format!(
+        r#","generated_title":"{title}","index_ids":[{}]"#,
+        ids.join(",")
+    );
+    format!("{}{header}{}", &doc[..from], &doc[to..]).into_bytes()
+}
+
+#[test]
+fn a_large_session_with_a_long_title_prints_like_inspect() {
+    let doc = large_session_with_long_header();
+    assert!(doc.len() > 3 << 20);
+    let dump = temp_path("large.json");
+    std::fs::write(&dump, &doc).unwrap();
+    let server = Server::script(vec![Reply::json(200, doc.clone()); 4]);
+    let raw = stdout_ok(&retrieve(&server, &["ses-large", "--format", "raw"]));
+    assert!(raw == doc, "raw differs");
+    for (format, inspect_args) in [
+        ("json", &["--format", "json", "--compact"][..]),
+        ("pretty", &["--format", "json"]),
+        ("transcript", &[]),
+    ] {
+        let out = stdout_ok(&retrieve(&server, &["ses-large", "--format", format]));
+        let mut args = vec!["inspect", dump.to_str().unwrap()];
+        args.extend_from_slice(inspect_args);
+        let inspect = stdout_ok(&run_env(&args, &[]));
+        assert!(out == inspect, "{format}: not the output of inspect");
+    }
+    let out = text(&stdout_ok(&run_env(
+        &["inspect", dump.to_str().unwrap(), "--format", "json"],
+        &[],
+    )));
+    let got: Value = serde_json::from_str(&out).unwrap();
+    let want: Value = serde_json::from_slice(&doc).unwrap();
+    assert!(same(&got, &want));
+    assert_eq!(got["index_ids"].as_array().map(Vec::len), Some(40));
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[test]
+fn a_large_invalid_body_names_its_error_and_writes_nothing() {
+    let mut doc = large_session_with_long_header();
+    // A control character in the title, after all the events.
+    let at = doc
+        .windows(8)
+        .rposition(|w| w == "Résumé".as_bytes())
+        .unwrap();
+    doc[at] = 0x01;
+    let dump = temp_path("large-invalid.json");
+    std::fs::write(&dump, &doc).unwrap();
+    let inspect = run_env(&["inspect", dump.to_str().unwrap()], &[]);
+    assert_eq!(inspect.status.code(), Some(1));
+    // `inspect` and `retrieve` put the same facts in their own forms.
+    let inspect_error = text(&inspect.stderr);
+    let column = inspect_error
+        .split_once(":1:")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(column, _)| column.to_owned())
+        .unwrap();
+    assert!(
+        inspect_error.ends_with(&format!(
+            ":1:{column}: raw control character in string (byte {at})\n"
+        )),
+        "{inspect_error}"
+    );
+    let reason =
+        format!("raw control character in string at byte {at} (line 1, column {column})\n");
+
+    let server = Server::script(vec![Reply::json(200, doc)]);
+    let path = temp_path("large-invalid-out.json");
+    let stderr = failed(&retrieve(
+        &server,
+        &["ses-large", "--output", path.to_str().unwrap()],
+    ));
+    let url = format!("{}/api/v1/chat/ses-large", server.base_url());
+    assert_eq!(
+        stderr,
+        format!("GET \"{url}\": the response is not a valid session: {reason}")
+    );
+    assert!(!path.exists());
+}
+
 #[test]
 fn output_saves_the_exact_bytes_and_prints_nothing_by_default() {
     // A body with escapes and odd spacing: the saved file must be these bytes, not a

@@ -253,3 +253,116 @@ fn statuses_and_retries_are_those_of_retrieve() {
     assert_eq!(e.kind(), ClientErrorKind::NotFound);
     assert_eq!(e.status(), Some(404));
 }
+
+const TITLE_PIECE: &str = "Résumé 📈 ";
+const TITLE_REPEAT: usize = 2000 / TITLE_PIECE.len();
+
+/// `doc` (a session object without a title and index ids) with a ~2,000-byte title of multi-byte characters and 40 index
+/// ids: over the default capacities (512-byte texts, 16 list items).
+fn with_big_header(doc: &[u8]) -> Vec<u8> {
+    let mut doc = doc.to_vec();
+    let close = doc.iter().rposition(|&b| b == b'}').unwrap();
+    doc.truncate(close);
+    let title = TITLE_PIECE.repeat(TITLE_REPEAT);
+    let ids: Vec<String> = (0..40).map(|i| format!("\"idx-{i}\"")).collect();
+    doc.extend_from_slice(
+        format!(
+            r#","generated_title":"{title}","index_ids":[{}]}}"#,
+            ids.join(",")
+        )
+        .as_bytes(),
+    );
+    doc
+}
+
+#[test]
+fn other_capacities_through_retrieve_visiting_with() {
+    type Big<'a> = Session<'a, 128, 4096, 64>;
+    // Received whole, then decoded (20 KiB); decoded while it arrives (3 MiB).
+    for doc in [
+        with_big_header(&big_session(20)),
+        with_big_header(&big_session(3000)),
+    ] {
+        let doc = Arc::new(doc);
+        let mut want_events = Vec::new();
+        let want: Big<'_> = Session::parse_visiting(&doc, ParseOptions::default(), |e| {
+            want_events.push(format!("{e:?}"))
+        })
+        .unwrap();
+        assert_eq!(
+            want.header().index_ids.present().map(|ids| ids.len()),
+            Some(40)
+        );
+        let server = Server::script(vec![
+            Reply::shared(200, doc.clone()),
+            Reply::shared(200, doc.clone()),
+        ]);
+        let client = client(&server, 0);
+
+        // The default capacities reject the title, as `retrieve` + `parse` would.
+        let e = visiting(&client, &mut Vec::new()).unwrap_err();
+        assert_eq!(e.kind(), ClientErrorKind::InvalidBody, "{e}");
+        let want_error = lcsession_core::parse(&doc).unwrap_err();
+        assert_eq!(e.decode_error(), Some(&want_error));
+        assert!(e.to_string().contains("generated_title"), "{e}");
+
+        let (mut visited, mut calls) = (Vec::new(), 0);
+        let title_len = client
+            .retrieve_visiting_with::<128, 4096, 64, _>(
+                "ses-big",
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |e| visited.push(format!("{e:?}")),
+                |body, session| {
+                    calls += 1;
+                    assert!(body.as_bytes() == doc.as_slice());
+                    assert_eq!(format!("{session:?}"), format!("{want:?}"));
+                    session.header().generated_title.present().map(|t| t.len())
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            (calls, title_len),
+            (1, Some(TITLE_PIECE.len() * TITLE_REPEAT))
+        );
+        assert!(visited == want_events, "other events visited");
+        assert_eq!(server.requests().len(), 2);
+    }
+}
+
+#[test]
+fn retrieve_visiting_with_calls_nothing_on_failure() {
+    let mut bad = with_big_header(&big_session(3000));
+    let title = bad
+        .windows(17)
+        .rposition(|w| w == b"generated_title\":")
+        .unwrap();
+    bad[title + 18 + 13] = b'\x01'; // the first title piece's last space, after all events
+    let bad = Arc::new(bad);
+    let want = Session::<128, 4096, 64>::parse(&bad).unwrap_err();
+    assert_eq!(want.kind(), lcsession_core::ErrorKind::ControlCharacter);
+    let server = Server::script(vec![
+        Reply::shared(200, bad.clone()).header("x-request-id", "req_bad"),
+        Reply::json(404, r#"{"detail":"Not Found"}"#),
+    ]);
+    let client = client(&server, 2);
+    let mut called = false;
+    let mut retrieve = || {
+        client.retrieve_visiting_with::<128, 4096, 64, _>(
+            "ses-big",
+            &RetrieveOptions::default(),
+            ParseOptions::default(),
+            |_| {},
+            |_, _| called = true,
+        )
+    };
+    let e = retrieve().unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::InvalidBody, "{e}");
+    assert_eq!(e.decode_error(), Some(&want));
+    assert_eq!(e.request_id(), Some("req_bad"));
+    assert_eq!(e.attempts(), 1);
+    let e = retrieve().unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::NotFound);
+    assert!(!called, "`then` runs only for a valid session");
+    assert_eq!(server.requests().len(), 2, "neither is retried");
+}

@@ -49,7 +49,7 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use lcsession_core::{Event, ParseOptions};
+use lcsession_core::{Event, ParseOptions, Session};
 use ureq::BodyReader;
 
 pub use body::SessionBody;
@@ -357,6 +357,14 @@ struct Failure {
     server_delay: Option<Duration>,
 }
 
+/// A body [`Client::retrieve_visiting`] received, decoded as it arrived up to its last piece.
+struct Received<const ID: usize, const TEXT: usize, const LIST: usize> {
+    body: SessionBody,
+    feed: TextFeed<ID, TEXT, LIST>,
+    /// Bytes of the body found to be UTF-8 as they arrived.
+    utf8_valid: usize,
+}
+
 impl Failure {
     fn fatal(error: ClientError) -> Self {
         Self {
@@ -427,11 +435,12 @@ impl Client {
     /// A large body (2 MiB or more, with a `Content-Length`, on Linux) is received on a
     /// short-lived helper thread while this thread decodes what has arrived, so decoding
     /// mostly overlaps the download; other bodies are decoded once received. The session
-    /// has the default header capacities (for others: [`retrieve`](Self::retrieve), then
-    /// [`SessionBody::parse_with`]). Retries are those of `retrieve`, except that a body
-    /// that fails once events of it were visited is not fetched again (its events would be
-    /// visited twice): the error says how many were. A panic in `visit` reaches the caller
-    /// once the helper thread has stopped (before its next read of the body).
+    /// has the default header capacities (for others:
+    /// [`retrieve_visiting_with`](Self::retrieve_visiting_with)). Retries are those of
+    /// `retrieve`, except that a body that fails once events of it were visited is not
+    /// fetched again (its events would be visited twice): the error says how many were. A
+    /// panic in `visit` reaches the caller once the helper thread has stopped (before its
+    /// next read of the body).
     ///
     /// ```no_run
     /// use lcsession::client::{Client, RetrieveOptions};
@@ -457,17 +466,83 @@ impl Client {
         parse: ParseOptions,
         mut visit: impl FnMut(&Event<'_>),
     ) -> Result<RetrievedSession, ClientError> {
+        let (received, attempts) = self.receive_decoding(session_id, options, parse, &mut visit)?;
+        let Received {
+            body,
+            feed,
+            utf8_valid,
+        } = received;
+        RetrievedSession::finish(body, feed, utf8_valid, parse, &mut visit)
+            .map_err(|e| self.decorate(e, attempts))
+    }
+
+    /// [`retrieve_visiting`](Self::retrieve_visiting) with header capacities of the caller's
+    /// choosing (as [`SessionBody::parse_with`]): once the whole body is decoded, `then` is
+    /// called once with the body and its session, and its result is returned. `then` is not
+    /// called when the retrieve or the decoding fails.
+    ///
+    /// ```no_run
+    /// use lcsession::client::{Client, RetrieveOptions};
+    /// use lcsession_core::ParseOptions;
+    ///
+    /// # fn main() -> Result<(), lcsession::client::ClientError> {
+    /// let client = Client::builder().build()?;
+    /// // Titles up to 4 KiB, ids up to 256 bytes, up to 64 index ids.
+    /// let title = client.retrieve_visiting_with::<256, 4096, 64, _>(
+    ///     "ses-abc123",
+    ///     &RetrieveOptions::default(),
+    ///     ParseOptions::default(),
+    ///     |_event| {},
+    ///     |body, session| {
+    ///         println!("{} bytes, {} events", body.as_bytes().len(), session.event_count());
+    ///         session.header().generated_title.clone()
+    ///     },
+    /// )?;
+    /// println!("{title:?}");
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve_visiting_with<const ID: usize, const TEXT: usize, const LIST: usize, R>(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        mut visit: impl FnMut(&Event<'_>),
+        then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
+    ) -> Result<R, ClientError> {
+        let (received, attempts) = self.receive_decoding(session_id, options, parse, &mut visit)?;
+        let Received {
+            body,
+            mut feed,
+            utf8_valid,
+        } = received;
+        let session = retrieved::finish_decoding(&body, &mut feed, utf8_valid, parse, &mut visit)
+            .map_err(|e| self.decorate(e, attempts))?;
+        Ok(then(&body, &session))
+    }
+
+    /// The retrieve of [`retrieve_visiting`](Self::retrieve_visiting): the body, decoded as
+    /// it arrived up to its last piece, and the number of attempts it took.
+    fn receive_decoding<const ID: usize, const TEXT: usize, const LIST: usize>(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        visit: &mut impl FnMut(&Event<'_>),
+    ) -> Result<(Received<ID, TEXT, LIST>, u32), ClientError> {
         let url = self.url_for(session_id, options)?;
-        self.with_retries(|attempt| {
+        self.with_retries_counted(|attempt| {
             let mut feed = TextFeed::new(parse);
             let mut utf8_valid = 0;
             let received = self.attempt(&url, attempt, &mut |reader, len, limit| {
-                receive_decoding(reader, len, limit, &mut feed, &mut utf8_valid, &mut visit)
+                receive_feeding(reader, len, limit, &mut feed, &mut utf8_valid, visit)
             });
             let visited = feed.event_count();
             match received {
-                Ok(body) => RetrievedSession::finish(body, feed, utf8_valid, parse, &mut visit)
-                    .map_err(Failure::fatal),
+                Ok(body) => Ok(Received {
+                    body,
+                    feed,
+                    utf8_valid,
+                }),
                 Err(mut failure) if visited > 0 => {
                     failure.retryable = false;
                     failure.error = failure.error.with_note(&format!(
@@ -484,17 +559,22 @@ impl Client {
     /// for good, or the retries are used up, sleeping between attempts per the policy.
     fn with_retries<T>(
         &self,
-        mut attempt: impl FnMut(u32) -> Result<T, Failure>,
+        attempt: impl FnMut(u32) -> Result<T, Failure>,
     ) -> Result<T, ClientError> {
+        self.with_retries_counted(attempt).map(|(done, _)| done)
+    }
+
+    /// [`with_retries`](Self::with_retries), also returning the number of attempts made.
+    fn with_retries_counted<T>(
+        &self,
+        mut attempt: impl FnMut(u32) -> Result<T, Failure>,
+    ) -> Result<(T, u32), ClientError> {
         let mut retries_taken = 0u32;
         loop {
             match attempt(retries_taken) {
-                Ok(done) => return Ok(done),
+                Ok(done) => return Ok((done, retries_taken + 1)),
                 Err(failure) => {
-                    let error = failure
-                        .error
-                        .with_attempts(retries_taken + 1)
-                        .redact_key(&self.inner.api_key);
+                    let error = self.decorate(failure.error, retries_taken + 1);
                     if !failure.retryable || retries_taken >= self.inner.max_retries {
                         return Err(error);
                     }
@@ -511,6 +591,13 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// An error as the caller gets it: the number of attempts made, the API key redacted.
+    fn decorate(&self, error: ClientError, attempts: u32) -> ClientError {
+        error
+            .with_attempts(attempts)
+            .redact_key(&self.inner.api_key)
     }
 
     /// The headers of one attempt, in order: the SDK set, then `LLAMA_CLOUD_CUSTOM_HEADERS`
@@ -689,11 +776,11 @@ type Receive<'r> =
 
 /// How [`Client::retrieve_visiting`] reads a body: overlapped with decoding where the body
 /// is mapped (see [`overlap`]), else whole and then decoded by the final call.
-fn receive_decoding(
+fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
     reader: &mut BodyReader<'static>,
     len: Option<usize>,
     limit: u64,
-    feed: &mut TextFeed,
+    feed: &mut TextFeed<ID, TEXT, LIST>,
     utf8_valid: &mut usize,
     visit: &mut impl FnMut(&Event<'_>),
 ) -> io::Result<BodyBytes> {

@@ -1,6 +1,8 @@
 //! [`RetrievedSession`]: a body and the session decoded from it while it arrived.
 
-use lcsession_core::{Event, ParseOptions, Session};
+use lcsession_core::{
+    Event, ParseOptions, Session, DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY,
+};
 
 use super::body::SessionBody;
 use super::error::ClientError;
@@ -27,19 +29,13 @@ impl RetrievedSession {
     /// body, of which `utf8_valid` bytes were found to be UTF-8 as they arrived (or 0).
     pub(crate) fn finish(
         body: SessionBody,
-        mut feed: TextFeed,
+        mut feed: TextFeed<DEFAULT_ID_CAPACITY, DEFAULT_TEXT_CAPACITY, DEFAULT_LIST_CAPACITY>,
         utf8_valid: usize,
         parse: ParseOptions,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Self, ClientError> {
         Decoded::try_new(body, |body| {
-            match feed.finish(body.as_bytes(), utf8_valid, visit) {
-                Ok(Some(session)) => Ok(session),
-                Err(e) => Err(body.invalid(e)),
-                // Not reachable (every earlier call had an incomplete input); parsing again
-                // gives the right answer anyway.
-                Ok(None) => body.parse_with(parse),
-            }
+            finish_decoding(body, &mut feed, utf8_valid, parse, visit)
         })
         .map(RetrievedSession)
     }
@@ -57,5 +53,24 @@ impl RetrievedSession {
     /// The body, giving up the session.
     pub fn into_body(self) -> SessionBody {
         self.0.into_owner()
+    }
+}
+
+/// Completes `feed` (fed a prefix of `body` while it arrived, or nothing) on the whole
+/// `body`, of which `utf8_valid` bytes were found to be UTF-8 as they arrived (or 0): the
+/// session `SessionBody::parse_visiting` would return, or its error.
+pub(crate) fn finish_decoding<'b, const ID: usize, const TEXT: usize, const LIST: usize>(
+    body: &'b SessionBody,
+    feed: &mut TextFeed<ID, TEXT, LIST>,
+    utf8_valid: usize,
+    parse: ParseOptions,
+    visit: &mut impl FnMut(&Event<'_>),
+) -> Result<Session<'b, ID, TEXT, LIST>, ClientError> {
+    match feed.finish(body.as_bytes(), utf8_valid, visit) {
+        Ok(Some(session)) => Ok(session),
+        Err(e) => Err(body.invalid(e)),
+        // Not reachable (every earlier call had an incomplete input); parsing again gives the
+        // right answer anyway.
+        Ok(None) => body.parse_with(parse),
     }
 }

@@ -10,13 +10,14 @@
 
 use lcsession_core::{utf8_prefix, Error, Event, ParseOptions, Session, SessionDecoder};
 
-/// A [`SessionDecoder`] fed text whose UTF-8 [`utf8_checked`] found valid.
+/// A [`SessionDecoder`] fed text whose UTF-8 [`utf8_checked`] found valid; its header
+/// capacities are the session's.
 #[derive(Debug)]
-pub(crate) struct TextFeed {
-    decoder: SessionDecoder,
+pub(crate) struct TextFeed<const ID: usize, const TEXT: usize, const LIST: usize> {
+    decoder: SessionDecoder<ID, TEXT, LIST>,
 }
 
-impl TextFeed {
+impl<const ID: usize, const TEXT: usize, const LIST: usize> TextFeed<ID, TEXT, LIST> {
     pub(crate) fn new(options: ParseOptions) -> Self {
         TextFeed {
             decoder: SessionDecoder::new(options),
@@ -51,7 +52,7 @@ impl TextFeed {
         body: &'a [u8],
         valid: usize,
         visit: &mut impl FnMut(&Event<'_>),
-    ) -> Result<Option<Session<'a>>, Error> {
+    ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
         match utf8_prefix(body, valid, true) {
             Ok(valid) if valid == body.len() => {
                 self.decoder

@@ -11,6 +11,7 @@ release = sys.argv[1]
 server_bin = os.path.join(release, "lcsession-testserver")
 gen_bin = os.path.join(release, "lcsession-gen")
 bench_bin = os.path.join(release, "examples", "retrieve_bench")
+cli_bin = os.path.join(release, "lcsession")
 RUNS = int(os.environ.get("RETRIEVE_RUNS", "21"))
 LIMIT = 1.3
 
@@ -63,11 +64,14 @@ with tempfile.TemporaryDirectory() as tmp:
     ours = [bench_bin, base, "ses-bench", "1"]
     only = dict(os.environ, RETRIEVE_ONLY="1")
     seq = dict(os.environ, RETRIEVE_SEQUENTIAL="1")
+    # The shell's way: validated (decoded while it arrives), then the bytes printed.
+    cli = [cli_bin, "retrieve", "ses-bench", "--base-url", base, "--api-key", "bench",
+           "--max-retries", "0", "--format", "raw"]
     for _ in range(3):  # warm the page cache and the server
         wall(curl)
         wall(ours)
     log(f"timing {RUNS} alternating runs of curl and retrieve_bench on {size} bytes")
-    t_curl, t_ours, t_only, t_seq = [], [], [], []
+    t_curl, t_ours, t_only, t_seq, t_cli = [], [], [], [], []
     srv_curl = srv_ours = 0.0
     for _ in range(RUNS):
         s0 = server_cpu(proc)
@@ -77,6 +81,7 @@ with tempfile.TemporaryDirectory() as tmp:
         s2 = server_cpu(proc)
         t_only.append(wall(ours, only))
         t_seq.append(wall(ours, seq))
+        t_cli.append(wall(cli))
         srv_curl += s1 - s0
         srv_ours += s2 - s1
     stop_server(proc)
@@ -85,11 +90,13 @@ with tempfile.TemporaryDirectory() as tmp:
     cpu_ours = statistics.median(c for _, c in t_ours)
     cpu_only = statistics.median(c for _, c in t_only)
     cpu_seq = statistics.median(c for _, c in t_seq)
+    cpu_cli = statistics.median(c for _, c in t_cli)
     srv_curl, srv_ours = srv_curl / RUNS, srv_ours / RUNS
     t_curl = [w for w, _ in t_curl]
     t_ours = [w for w, _ in t_ours]
     t_only = [w for w, _ in t_only]
     t_seq = [w for w, _ in t_seq]
+    t_cli = [w for w, _ in t_cli]
 
     # 100 sequential retrieves on one client, in one process, on a fresh server.
     proc, base = start_server(dump)
@@ -126,6 +133,7 @@ print(f"| `curl -s -o /dev/null` (process) | {med_curl*1e3:.1f} ms | {min(t_curl
 print(f"| `retrieve_bench` retrieve + full decode while receiving (`retrieve_visiting`, process) | {med_ours*1e3:.1f} ms | {min(t_ours)*1e3:.1f} ms | {mib/med_ours:.0f} | {cpu_ours*1e3:.0f} ms | {srv_ours*1e3:.0f} ms |")
 print(f"| `retrieve_bench` retrieve, then full decode (`retrieve` + `parse_visiting`, process; info) | {statistics.median(t_seq)*1e3:.1f} ms | {min(t_seq)*1e3:.1f} ms | {mib/statistics.median(t_seq):.0f} | {cpu_seq*1e3:.0f} ms | |")
 print(f"| `retrieve_bench` retrieve only, no decode (process; info) | {statistics.median(t_only)*1e3:.1f} ms | {min(t_only)*1e3:.1f} ms | {mib/statistics.median(t_only):.0f} | {cpu_only*1e3:.0f} ms | |")
+print(f"| `lcsession retrieve --format raw` (CLI process: validated while receiving, then printed to /dev/null; info) | {statistics.median(t_cli)*1e3:.1f} ms | {min(t_cli)*1e3:.1f} ms | {mib/statistics.median(t_cli):.0f} | {cpu_cli*1e3:.0f} ms | |")
 print(f"| retrieve + full decode while receiving, one client, in process (100 calls) | {statistics.median(per_call)*1e3:.1f} ms | {min(per_call)*1e3:.1f} ms | {mib/statistics.median(per_call):.0f} | | |")
 print()
 print("| requirement | result | measured |")

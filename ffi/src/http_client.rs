@@ -492,6 +492,22 @@ impl<'a> Request<'a> {
             })
         }
     }
+
+    /// Runs `fetch` with the resolved client; a client error (of the configuration or of
+    /// `fetch`) is reported into `*out_error`, as every `lcs_client_retrieve*` documents.
+    ///
+    /// # Safety
+    /// `out_error` is NULL or writable.
+    unsafe fn run<T>(
+        &self,
+        out_error: *mut *mut lcs_client_error,
+        fetch: impl FnOnce(&Client) -> Result<T, ClientError>,
+    ) -> Result<T, lcs_result> {
+        // SAFETY: `out_error` is NULL or writable (forwarded contract).
+        let report = |e: ClientError| unsafe { lcs_client_error::report(&e, out_error) };
+        let client = self.client.resolve().map_err(report)?;
+        fetch(&client).map_err(report)
+    }
 }
 
 /// Fetches a session: `GET {base}/api/v1/chat/{session_id}` with the optional
@@ -544,20 +560,12 @@ pub unsafe extern "C" fn lcs_client_retrieve(
             )
         }?;
         let out = Out::new(out_body)?;
-        let report = |e: &ClientError| {
-            // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(e, out_error) }
-        };
-        let resolved = request.client.resolve().map_err(|e| report(&e))?;
-        match resolved.retrieve(request.id, &request.options) {
-            Ok(body) => {
-                let handle = Box::into_raw(Box::new(lcs_body::new(body)));
-                // SAFETY: `out_body` is writable (caller's contract).
-                unsafe { out.write(handle) };
-                Ok(())
-            }
-            Err(e) => Err(report(&e)),
-        }
+        // SAFETY: `out_error` is NULL or writable (caller's contract).
+        let body = unsafe { request.run(out_error, |c| c.retrieve(request.id, &request.options)) }?;
+        let handle = Box::into_raw(Box::new(lcs_body::new(body)));
+        // SAFETY: `out_body` is writable (caller's contract).
+        unsafe { out.write(handle) };
+        Ok(())
     })
 }
 
@@ -615,20 +623,18 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
         }?;
         let out_body = Out::new(out_body)?;
         let out_session = Out::new(out_session)?;
-        let report = |e: &ClientError| {
-            // SAFETY: `out_error` is NULL or writable (caller's contract).
-            unsafe { lcs_client_error::report(e, out_error) }
-        };
-        let resolved = request.client.resolve().map_err(|e| report(&e))?;
         let visit = |event: &lcsession_core::Event<'_>| {
             let c_event = lcs_event::from_core(event);
             // SAFETY: the caller supplied a valid function that returns normally; the event
             // pointer is valid for the duration of the call, as documented.
             unsafe { visitor(user_data, &c_event) };
         };
-        let retrieved = resolved
-            .retrieve_visiting(request.id, &request.options, ParseOptions::default(), visit)
-            .map_err(|e| report(&e))?;
+        // SAFETY: `out_error` is NULL or writable (caller's contract).
+        let retrieved = unsafe {
+            request.run(out_error, |c| {
+                c.retrieve_visiting(request.id, &request.options, ParseOptions::default(), visit)
+            })
+        }?;
         let session: Session<'_> = retrieved.session().clone();
         // SAFETY: only the lifetime changes. The session's views point into the body's bytes
         // (a heap buffer or a memory mapping), which stay where they are when the body is

@@ -4,7 +4,7 @@
 
 use std::io;
 
-use lcsession_core::{JsonStr, RawValue, ValueKind};
+use lcsession_core::{JsonStr, RawValue, Token};
 
 /// A writer of one data tree: objects, arrays and scalars, in document order.
 ///
@@ -47,37 +47,21 @@ pub trait Emit {
     }
 
     /// Re-emits a raw value: strings and keys decoded then re-escaped, numbers as their
-    /// original text.
-    ///
-    /// This recurses once per nesting level. That is bounded: the value was validated by the
-    /// core, which rejects nesting deeper than `ParseOptions::max_depth` (at most
-    /// `lcsession_core::MAX_DEPTH` = 256), so the stack use is at most a few hundred small
-    /// frames.
+    /// original text. One pass over the value's tokens, with no recursion whatever its depth.
     fn raw(&mut self, value: RawValue<'_>) -> io::Result<()> {
-        match value.kind() {
-            ValueKind::Object => {
-                self.begin_object()?;
-                for (k, v) in value.members() {
-                    self.key(k)?;
-                    self.raw(v)?;
-                }
-                self.end_object()
+        for token in value.tokens() {
+            match token {
+                Token::ObjectStart => self.begin_object()?,
+                Token::ObjectEnd => self.end_object()?,
+                Token::ArrayStart => self.begin_array()?,
+                Token::ArrayEnd => self.end_array()?,
+                Token::Key(key) => self.key(key)?,
+                Token::String(s) => self.json_str(s)?,
+                Token::Number(text) => self.number(text)?,
+                Token::Bool(b) => self.bool(b)?,
+                Token::Null => self.null()?,
             }
-            ValueKind::Array => {
-                self.begin_array()?;
-                for item in value.items() {
-                    self.raw(item)?;
-                }
-                self.end_array()
-            }
-            ValueKind::String => match value.as_str() {
-                Some(s) => self.json_str(s),
-                // Not reached: a validated string always has its quotes.
-                None => self.str(value.as_raw_str()),
-            },
-            ValueKind::Number => self.number(value.as_raw_str()),
-            ValueKind::Bool => self.bool(value.as_bool().unwrap_or(false)),
-            ValueKind::Null => self.null(),
         }
+        Ok(())
     }
 }

@@ -87,6 +87,7 @@ mod read;
 mod scan;
 mod session;
 mod str;
+mod tokens;
 mod value;
 
 pub use decoder::{utf8_prefix, SessionDecoder};
@@ -104,6 +105,7 @@ pub use heapless;
 pub use number::{Number, NumberBuf, NumberError, NUMBER_CAPACITY};
 pub use session::{Events, ParseOptions, Session, UnknownFields};
 pub use str::{BufferTooSmall, Chars, JsonStr, Segment, Segments};
+pub use tokens::{Token, Tokens};
 pub use value::{Items, Members, RawValue, ValueKind};
 
 /// Not part of the API: scanning helpers the `lcsession` crate (C ABI) shares with the core,

@@ -5,6 +5,7 @@ use core::fmt;
 use crate::number::{parse_f64, parse_i64, parse_u64, NumberError};
 use crate::scan::Scanner;
 use crate::str::JsonStr;
+use crate::tokens::Tokens;
 
 /// The JSON type of a [`RawValue`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +27,8 @@ pub enum ValueKind {
 /// A validated JSON value (any shape), borrowed from the input exactly as written.
 ///
 /// Walk it without allocating: [`members`](Self::members) and [`get`](Self::get) for objects,
-/// [`items`](Self::items) for arrays, typed accessors for scalars.
+/// [`items`](Self::items) for arrays, typed accessors for scalars, or all of it at once as
+/// [`tokens`](Self::tokens).
 ///
 /// ```
 /// # fn main() -> Result<(), lcsession_core::Error> {
@@ -147,6 +149,34 @@ impl<'a> RawValue<'a> {
             first: true,
             done: !open,
         }
+    }
+
+    /// The whole value as [`Token`]s in document order, in one pass over its text: the way to
+    /// re-emit or convert a value of any depth without recursion.
+    ///
+    /// ```
+    /// use lcsession_core::Token;
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[],
+    ///                "extra":{"ids":[1,2],"ok":true}}"#;
+    /// let session = lcsession_core::parse(doc)?;
+    /// let extra = session.raw().get("extra").unwrap();
+    /// let mut numbers = 0;
+    /// let mut depth = 0;
+    /// for token in extra.tokens() {
+    ///     match token {
+    ///         Token::ObjectStart | Token::ArrayStart => depth += 1,
+    ///         Token::ObjectEnd | Token::ArrayEnd => depth -= 1,
+    ///         Token::Number(_) => numbers += 1,
+    ///         Token::Key(key) => assert!(key == "ids" || key == "ok"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// assert_eq!((numbers, depth), (2, 0));
+    /// # Ok(()) }
+    /// ```
+    pub fn tokens(&self) -> Tokens<'a> {
+        Tokens::new(self)
     }
 
     /// The value of the first member named `key` (compared after unescaping), if an object.

@@ -1,7 +1,7 @@
 //! Proof that decoding allocates nothing: a counting global allocator records every heap
 //! allocation, reallocation and free made by the current thread while a flag is set, and
 //! `parse` plus a full walk of every event and field (strings decoded into a stack buffer,
-//! values walked with an explicit stack, numbers read) must make none; so must the
+//! values walked with an explicit stack and as token streams, numbers read) must make none; so must the
 //! incremental decoder fed a document in pieces.
 //!
 //! This file holds a single test on purpose: the allocator is process-wide. Counting is
@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use lcsession_core::heapless;
 use lcsession_core::{
     EventBody, Field, Items, JsonStr, Members, ParseOptions, RawValue, Session, SessionDecoder,
-    SharedAccess, ValueKind,
+    SharedAccess, Token, ValueKind,
 };
 
 struct Counting;
@@ -84,6 +84,7 @@ struct Stats {
     numbers: usize,
     containers: usize,
     scalars: usize,
+    tokens: usize,
 }
 
 /// A `fmt::Write` sink that only counts bytes.
@@ -279,8 +280,16 @@ fn decode_everything(input: &[u8], buf: &mut [u8], st: &mut Stats) {
         // The whole event object too, unknown members included.
         walk(event.raw, buf, st);
     }
-    // And the whole document as one value.
+    // And the whole document as one value, level by level and as one token stream.
     walk(session.raw(), buf, st);
+    for token in session.raw().tokens() {
+        st.tokens += 1;
+        match token {
+            Token::Key(s) | Token::String(s) => touch_str(s, buf, st),
+            Token::Number(text) => st.numbers += usize::from(!text.is_empty()),
+            _ => {}
+        }
+    }
 }
 
 #[test]
@@ -341,6 +350,7 @@ fn parse_and_full_iteration_allocate_nothing() {
     assert!(st.strings > 1000, "{st:?}");
     assert!(st.numbers > 100, "{st:?}");
     assert!(st.containers > 100, "{st:?}");
+    assert!(st.tokens > 20_000, "{st:?}");
     assert!(st.decoded_bytes > 300_000, "{st:?}");
     assert!(msg.0 > 50);
 

@@ -6,7 +6,8 @@
 //!     `result` and as an unknown member of `usage`, written both by `serde_json` and by our
 //!     own writer that escapes characters at random as `\uXXXX` (surrogate pairs for astral
 //!     characters) and adds random whitespace. lcsession must accept exactly when serde_json
-//!     does, and walking the `RawValue` must rebuild a value equal to serde_json's.
+//!     does, and walking the `RawValue` (level by level, and as one token stream) must
+//!     rebuild a value equal to serde_json's.
 //! (b) The sample and the reference example, randomly mutated (byte flips, insertions,
 //!     deletions, truncation, duplicated spans): lcsession never panics, its error offsets
 //!     stay within the input, everything it accepts serde_json accepts (and reads the same),
@@ -21,7 +22,7 @@
 mod common;
 
 use common::mutation::mutation;
-use common::{same_value, to_value, REFERENCE, SAMPLE};
+use common::{same_value, to_value, tokens_to_value, REFERENCE, SAMPLE};
 use lcsession_core::{RawValue, Session};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -344,6 +345,12 @@ fn check_value_text(text: &str, is_object: bool) -> Result<(), TestCaseError> {
                 prop_assert!(
                     same_value(&got, want),
                     "{}: rebuilt {got} but serde_json read {want} from {doc}",
+                    place.name
+                );
+                let got = tokens_to_value(raw);
+                prop_assert!(
+                    same_value(&got, want),
+                    "{}: the tokens rebuilt {got} but serde_json read {want} from {doc}",
                     place.name
                 );
             }

@@ -10,7 +10,7 @@ pub mod model;
 
 use lcsession_core::{
     utf8_prefix, Error, ErrorKind, Event, EventBody, Field, Header, JsonStr, ParseOptions,
-    RawValue, Segment, Session, SessionDecoder, ValueKind,
+    RawValue, Segment, Session, SessionDecoder, Token, ValueKind,
 };
 
 /// Fully parses `data` the ways a user can, checks every invariant, and returns the default
@@ -340,9 +340,52 @@ pub fn decode(s: JsonStr<'_>) -> String {
     out
 }
 
-/// Walks a value completely, checking every accessor on every node.
+/// The tokens of `v` found level by level: what `RawValue::tokens` must yield in one pass.
+fn nested_tokens<'a>(v: RawValue<'a>, out: &mut Vec<Token<'a>>) {
+    match v.kind() {
+        ValueKind::Object => {
+            out.push(Token::ObjectStart);
+            for (key, value) in v.members() {
+                out.push(Token::Key(key));
+                nested_tokens(value, out);
+            }
+            out.push(Token::ObjectEnd);
+        }
+        ValueKind::Array => {
+            out.push(Token::ArrayStart);
+            for item in v.items() {
+                nested_tokens(item, out);
+            }
+            out.push(Token::ArrayEnd);
+        }
+        ValueKind::String => out.push(Token::String(v.as_str().expect("a string"))),
+        ValueKind::Number => out.push(Token::Number(v.as_raw_str())),
+        ValueKind::Bool => out.push(Token::Bool(v.as_bool().expect("a bool"))),
+        ValueKind::Null => out.push(Token::Null),
+    }
+}
+
+/// A token with its strings as written (`Token`'s own equality compares decoded text).
+fn exact<'a>(t: &Token<'a>) -> (Token<'a>, Option<&'a str>) {
+    match t {
+        Token::Key(s) | Token::String(s) => (*t, Some(s.raw())),
+        _ => (*t, None),
+    }
+}
+
+/// Walks a value completely, checking every accessor on every node (and, for the whole
+/// value, that its token stream is the nested walk's).
 pub fn walk(data: &[u8], v: RawValue<'_>, depth: usize) {
     assert!(depth <= 256, "deeper than any limit");
+    if depth == 0 {
+        let mut want = Vec::new();
+        nested_tokens(v, &mut want);
+        let got: Vec<_> = v.tokens().collect();
+        assert!(
+            got.iter().map(exact).eq(want.iter().map(exact)),
+            "tokens {got:?} but the nested walk gives {want:?}"
+        );
+    }
     check_raw(data, v);
     let text = v.as_raw_str();
     match v.kind() {

@@ -135,6 +135,54 @@ pub fn to_value(v: lcsession_core::RawValue<'_>) -> serde_json::Value {
     }
 }
 
+/// [`to_value`] from the one-pass [`RawValue::tokens`](lcsession_core::RawValue::tokens)
+/// walk instead of the nested one (numbers compared by their text's value).
+pub fn tokens_to_value(v: lcsession_core::RawValue<'_>) -> serde_json::Value {
+    use lcsession_core::Token;
+    use serde_json::Value;
+    // Open containers, each with the key its value goes under in the parent.
+    let mut open: Vec<(Option<String>, Value)> = Vec::new();
+    let mut key: Option<String> = None;
+    let mut done = None;
+    for token in v.tokens() {
+        assert!(done.is_none(), "a token after the value: {token:?}");
+        let scalar = match token {
+            Token::ObjectStart | Token::ArrayStart => {
+                let empty = if token == Token::ObjectStart {
+                    Value::Object(serde_json::Map::new())
+                } else {
+                    Value::Array(Vec::new())
+                };
+                open.push((key.take(), empty));
+                continue;
+            }
+            Token::Key(k) => {
+                key = Some(decode(k));
+                continue;
+            }
+            Token::ObjectEnd | Token::ArrayEnd => {
+                let (k, value) = open.pop().expect("an open container");
+                key = k;
+                value
+            }
+            Token::String(s) => Value::String(decode(s)),
+            Token::Number(n) => serde_json::from_str(n).expect("a number"),
+            Token::Bool(b) => Value::Bool(b),
+            Token::Null => Value::Null,
+        };
+        match open.last_mut() {
+            None => done = Some(scalar),
+            Some((_, Value::Array(items))) => items.push(scalar),
+            Some((_, Value::Object(map))) => {
+                map.insert(key.take().expect("a key before the value"), scalar);
+            }
+            Some(_) => unreachable!(),
+        }
+    }
+    assert!(open.is_empty(), "containers left open");
+    done.expect("a whole value")
+}
+
 /// Decodes a JSON string with `decode_into` into an exactly sized buffer, cross-checking
 /// `decoded_len`, `chars` and `Display`.
 pub fn decode(s: lcsession_core::JsonStr<'_>) -> String {

@@ -49,19 +49,21 @@ pub trait Emit {
     /// Re-emits a raw value: strings and keys decoded then re-escaped, numbers as their
     /// original text. One pass over the value's tokens, with no recursion whatever its depth.
     fn raw(&mut self, value: RawValue<'_>) -> io::Result<()> {
-        for token in value.tokens() {
-            match token {
-                Token::ObjectStart => self.begin_object()?,
-                Token::ObjectEnd => self.end_object()?,
-                Token::ArrayStart => self.begin_array()?,
-                Token::ArrayEnd => self.end_array()?,
-                Token::Key(key) => self.key(key)?,
-                Token::String(s) => self.json_str(s)?,
-                Token::Number(text) => self.number(text)?,
-                Token::Bool(b) => self.bool(b)?,
-                Token::Null => self.null()?,
-            }
+        value.tokens().try_for_each(|token| self.token(token))
+    }
+
+    /// Writes one token of a raw value's [`RawValue::tokens`] walk.
+    fn token(&mut self, token: Token<'_>) -> io::Result<()> {
+        match token {
+            Token::ObjectStart => self.begin_object(),
+            Token::ObjectEnd => self.end_object(),
+            Token::ArrayStart => self.begin_array(),
+            Token::ArrayEnd => self.end_array(),
+            Token::Key(key) => self.key(key),
+            Token::String(s) => self.json_str(s),
+            Token::Number(text) => self.number(text),
+            Token::Bool(b) => self.bool(b),
+            Token::Null => self.null(),
         }
-        Ok(())
     }
 }

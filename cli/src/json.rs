@@ -28,6 +28,11 @@ impl<W: Write> JsonWriter<W> {
         }
     }
 
+    /// The output so far.
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
     /// Gives the output back.
     pub fn into_inner(self) -> W {
         self.out

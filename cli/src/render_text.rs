@@ -330,10 +330,24 @@ fn write_run<W: Write>(out: &mut W, run: &DeltaRun<'_>) -> io::Result<()> {
 
 /// Compact JSON of a raw value (strings decoded and re-escaped).
 fn compact(value: RawValue<'_>) -> io::Result<String> {
+    compact_prefix(value, usize::MAX)
+}
+
+/// [`compact`], or a prefix of it holding more than `max_chars` characters: the writing
+/// stops after the first token that takes it past `4 * max_chars + 4` bytes (a character
+/// is at most 4), so a preview of a large value does not render all of it.
+fn compact_prefix(value: RawValue<'_>, max_chars: usize) -> io::Result<String> {
+    let enough = max_chars.saturating_mul(4).saturating_add(4);
     let mut w = JsonWriter::new(Vec::new(), false);
-    w.raw(value)?;
-    // The writer only emits UTF-8 (validated input text and `&str`s).
-    Ok(String::from_utf8_lossy(&w.into_inner()).into_owned())
+    for token in value.tokens() {
+        w.token(token)?;
+        if w.get_ref().len() >= enough {
+            break;
+        }
+    }
+    // The writer only emits UTF-8 (validated input text and `&str`s), so no copy is made.
+    Ok(String::from_utf8(w.into_inner())
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The first `max` characters of `s`, then `…` if anything was cut.
@@ -383,7 +397,7 @@ fn write_event<W: Write>(out: &mut W, event: &Event<'_>) -> io::Result<()> {
             out.write_all(b" (")?;
             write_json_str(out, result.call_id, INDENT)?;
             write!(out, "){inferred}\n{INDENT}")?;
-            let json = compact(result.result)?;
+            let json = compact_prefix(result.result, RESULT_PREVIEW_CHARS)?;
             let (shown, cut) = abbreviate(&json, RESULT_PREVIEW_CHARS);
             write_str(out, shown)?;
             if cut {
@@ -485,6 +499,29 @@ fn typed_number<T: std::fmt::Display>(field: &Field<T>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compact_prefix_previews_like_the_whole_rendering() {
+        let value = r#"{"hits":[{"t":"caf\u00e9 📈 \"q\"","n":[1,2.5,-3e2],"ok":true,"x":null},"#
+            .to_owned()
+            + &r#""Ærø 中文 \n",{"k":{}},"#.repeat(80)
+            + "[]]}";
+        let doc = format!(r#"{{"session_id":"s","last_updated_at":"t","events":[],"v":{value}}}"#);
+        let session = CliSession::parse(doc.as_bytes()).unwrap();
+        let v = session.raw().get("v").unwrap();
+        let whole = compact(v).unwrap();
+        assert!(whole.chars().count() > 1000);
+        for max in [0, 1, 5, 17, 40, 200, 999, 5000] {
+            let prefix = compact_prefix(v, max).unwrap();
+            assert!(whole.starts_with(&prefix), "max {max}");
+            assert_eq!(
+                abbreviate(&prefix, max),
+                abbreviate(&whole, max),
+                "max {max}"
+            );
+            assert!(prefix.len() <= (4 * max + 4).max(40) + 64 || prefix == whole);
+        }
+    }
 
     #[test]
     fn abbreviate_counts_chars() {

@@ -151,7 +151,7 @@ impl<'a> RawValue<'a> {
         }
     }
 
-    /// The whole value as [`Token`]s in document order, in one pass over its text: the way to
+    /// The whole value as [`Token`](crate::Token)s in document order, in one pass over its text: the way to
     /// re-emit or convert a value of any depth without recursion.
     ///
     /// ```

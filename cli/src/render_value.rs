@@ -38,13 +38,7 @@ pub fn write_session<E: Emit>(w: &mut E, session: &CliSession<'_>) -> io::Result
         } else if key.eq_str("generated_title") {
             field(w, &h.generated_title, value, |w, t| w.str(t))?;
         } else if key.eq_str("index_ids") {
-            field(w, &h.index_ids, value, |w, ids| {
-                w.begin_array()?;
-                for id in ids {
-                    w.str(id)?;
-                }
-                w.end_array()
-            })?;
+            field(w, &h.index_ids, value, |w, ids| write_strs(w, ids))?;
         } else if key.eq_str("job_metadata") {
             field(w, &h.job_metadata, value, |w, job| write_job(w, job, value))?;
         } else if key.eq_str("shared_access") {
@@ -56,6 +50,15 @@ pub fn write_session<E: Emit>(w: &mut E, session: &CliSession<'_>) -> io::Result
         }
     }
     w.end_object()
+}
+
+/// Writes a decoded list of strings (`index_ids`, `export_config_ids`) as an array.
+fn write_strs<E: Emit, S: AsRef<str>>(w: &mut E, items: &[S]) -> io::Result<()> {
+    w.begin_array()?;
+    for item in items {
+        w.str(item.as_ref())?;
+    }
+    w.end_array()
 }
 
 /// Writes a decoded optional field; `raw` is the member's value as written, used only if the
@@ -107,11 +110,7 @@ fn write_job<E: Emit>(w: &mut E, job: &CliJob, raw: RawValue<'_>) -> io::Result<
             field(w, &job.error, value, |w, e| w.str(e))?;
         } else if key.eq_str("export_config_ids") {
             field(w, &job.export_config_ids, value, |w, ids| {
-                w.begin_array()?;
-                for id in ids {
-                    w.str(id)?;
-                }
-                w.end_array()
+                write_strs(w, ids)
             })?;
         } else if key.eq_str("is_error") {
             field(w, &job.is_error, value, |w, &b| w.bool(b))?;

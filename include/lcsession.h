@@ -59,6 +59,26 @@
 
 
 /**
+ * Capacity in bytes of the id-like header strings of a session parsed through this API:
+ * `session_id`, `last_updated_at`, each of `index_ids` and `job_metadata.export_config_ids`.
+ * Longer is an `LCS_CAPACITY` error naming the field, never a truncation.
+ */
+#define LCS_ID_CAPACITY 128
+
+/**
+ * Capacity in bytes of the free-text header strings of a session parsed through this API:
+ * `generated_title` and `job_metadata.error` (8x the Rust default: this API runs on hosts
+ * with an allocator, where the header lives on the heap).
+ */
+#define LCS_TEXT_CAPACITY 4096
+
+/**
+ * Capacity in entries of `index_ids` and of `job_metadata.export_config_ids` of a session
+ * parsed through this API (4x the Rust default).
+ */
+#define LCS_LIST_CAPACITY 64
+
+/**
  * Capacity, NUL included, of `lcs_parse_error.message`.
  */
 #define LCS_PARSE_ERROR_MESSAGE_CAPACITY 192
@@ -579,7 +599,9 @@ typedef struct lcs_events lcs_events;
 
 /**
  * A parsed, fully validated session. Opaque; create it with `lcs_session_parse`, free it
- * with `lcs_session_free`.
+ * with `lcs_session_free`. Its header holds up to `LCS_ID_CAPACITY`, `LCS_TEXT_CAPACITY`
+ * and `LCS_LIST_CAPACITY` (a parse of a header that does not fit fails with
+ * `LCS_CAPACITY`, naming the field).
  *
  * **Lifetime:** it borrows the buffer it was parsed from, which must stay valid and
  * unmodified until `lcs_session_free`. Views into the header (`lcs_str` from

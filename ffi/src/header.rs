@@ -5,12 +5,22 @@
 //! Text views returned here point into the session handle and stay valid until
 //! `lcs_session_free`. Every accessor is thread-safe on a shared session.
 
-use lcsession_core::{Field, Header, JobMetadata, SharedAccess};
+use lcsession_core::{Field, SharedAccess};
 
 use crate::panic::call;
 use crate::ptr::Out;
 use crate::result::lcs_result;
-use crate::session::{lcs_session, session_ref};
+use crate::session::{
+    lcs_session, session_ref, LCS_ID_CAPACITY, LCS_LIST_CAPACITY, LCS_TEXT_CAPACITY,
+};
+
+/// cbindgen:ignore
+/// The header of a session handle.
+type Header = lcsession_core::Header<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
+/// cbindgen:ignore
+/// Its `job_metadata`.
+type JobMetadata =
+    lcsession_core::JobMetadata<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
 use crate::str::lcs_str;
 
 /// Whether an optional field was absent, explicitly `null`, or present with a value.

@@ -3,14 +3,14 @@
 
 use core::ffi::c_char;
 
-use lcsession_core::{ParseOptions, Session};
+use lcsession_core::ParseOptions;
 
 use crate::client::SessionBody;
 use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
-use crate::session::lcs_session;
+use crate::session::{lcs_session, CSession};
 use crate::str::lcs_str;
 
 /// Where an empty body's data pointer points, so it is never NULL or dangling.
@@ -34,6 +34,11 @@ impl lcs_body {
     /// Wraps a retrieved body.
     pub(crate) fn new(body: SessionBody) -> Self {
         lcs_body { body }
+    }
+
+    /// The body it wraps.
+    pub(crate) fn session_body(&self) -> &SessionBody {
+        &self.body
     }
 }
 
@@ -194,7 +199,7 @@ pub unsafe extern "C" fn lcs_body_parse(
         // freed: that is what the `'static` stands for (as in `lcs_session_parse`).
         let input: &'static [u8] =
             unsafe { core::slice::from_raw_parts(b.as_bytes().as_ptr(), b.as_bytes().len()) };
-        match Session::parse_with(input, ParseOptions::default()) {
+        match CSession::parse_with(input, ParseOptions::default()) {
             Ok(session) => {
                 let handle = Box::into_raw(Box::new(lcs_session { session }));
                 // SAFETY: `out_session` is writable (caller's contract).

@@ -10,7 +10,7 @@ use core::ffi::{c_char, c_void};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use lcsession_core::{ParseOptions, Session};
+use lcsession_core::ParseOptions;
 
 use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions};
 use crate::event::lcs_event;
@@ -19,7 +19,7 @@ use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
-use crate::session::{lcs_event_visitor, lcs_session};
+use crate::session::{lcs_event_visitor, lcs_session, CSession};
 
 /// The explicit settings of a client (what the setters stored).
 #[derive(Clone)]
@@ -623,25 +623,38 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
         }?;
         let out_body = Out::new(out_body)?;
         let out_session = Out::new(out_session)?;
-        let visit = |event: &lcsession_core::Event<'_>| {
+        let mut visit = |event: &lcsession_core::Event<'_>| {
             let c_event = lcs_event::from_core(event);
             // SAFETY: the caller supplied a valid function that returns normally; the event
             // pointer is valid for the duration of the call, as documented.
             unsafe { visitor(user_data, &c_event) };
         };
+        let fetch = |c: &Client| {
+            let (body, pending) = c.receive_pending(
+                request.id,
+                &request.options,
+                ParseOptions::default(),
+                &mut visit,
+            )?;
+            // The body goes to its handle before its last piece is decoded, so that the
+            // session borrows it where it will stay.
+            let body = Box::into_raw(Box::new(lcs_body::new(body)));
+            // SAFETY: a fresh allocation, neither moved nor mutated until it is freed: below
+            // on failure, or by the caller after the session (documented), which is the
+            // `'static` of `lcs_body_parse`.
+            let kept: &'static lcs_body = unsafe { &*body };
+            match pending.finish(kept.session_body(), &mut visit) {
+                Ok(session) => Ok((body, session)),
+                Err(e) => {
+                    // SAFETY: from `Box::into_raw` above; `kept` is not used again.
+                    drop(unsafe { Box::from_raw(body) });
+                    Err(e)
+                }
+            }
+        };
         // SAFETY: `out_error` is NULL or writable (caller's contract).
-        let retrieved = unsafe {
-            request.run(out_error, |c| {
-                c.retrieve_visiting(request.id, &request.options, ParseOptions::default(), visit)
-            })
-        }?;
-        let session: Session<'_> = retrieved.session().clone();
-        // SAFETY: only the lifetime changes. The session's views point into the body's bytes
-        // (a heap buffer or a memory mapping), which stay where they are when the body is
-        // moved out of `retrieved` and into its handle, and the caller keeps the body alive
-        // until the session is freed (documented): the `'static` of `lcs_body_parse`.
-        let session = unsafe { core::mem::transmute::<Session<'_>, Session<'static>>(session) };
-        let body = Box::into_raw(Box::new(lcs_body::new(retrieved.into_body())));
+        let (body, session) = unsafe { request.run(out_error, fetch) }?;
+        let session: CSession<'static> = session;
         let session = Box::into_raw(Box::new(lcs_session { session }));
         // SAFETY: both are writable (caller's contract).
         unsafe {

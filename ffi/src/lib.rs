@@ -77,8 +77,8 @@ pub use result::{
 pub use session::{
     lcs_event_visitor, lcs_parse_error, lcs_session, lcs_session_event_count,
     lcs_session_events_raw, lcs_session_free, lcs_session_parse, lcs_session_parse_visiting,
-    lcs_session_parse_with_max_depth, lcs_session_raw, lcs_session_unknown_fields,
-    LCS_PARSE_ERROR_MESSAGE_CAPACITY,
+    lcs_session_parse_with_max_depth, lcs_session_raw, lcs_session_unknown_fields, LCS_ID_CAPACITY,
+    LCS_LIST_CAPACITY, LCS_PARSE_ERROR_MESSAGE_CAPACITY, LCS_TEXT_CAPACITY,
 };
 pub use str::{
     lcs_jstr, lcs_jstr_chunk_next, lcs_jstr_chunks, lcs_jstr_decoded_len, lcs_jstr_equals,

@@ -23,8 +23,28 @@ use crate::result::lcs_result;
 use crate::str::{decoded_eq, lcs_str};
 use crate::value::{lcs_value, lcs_value_iter, MODE_UNKNOWN_FIELDS};
 
+/// Capacity in bytes of the id-like header strings of a session parsed through this API:
+/// `session_id`, `last_updated_at`, each of `index_ids` and `job_metadata.export_config_ids`.
+/// Longer is an `LCS_CAPACITY` error naming the field, never a truncation.
+pub const LCS_ID_CAPACITY: usize = 128;
+
+/// Capacity in bytes of the free-text header strings of a session parsed through this API:
+/// `generated_title` and `job_metadata.error` (8x the Rust default: this API runs on hosts
+/// with an allocator, where the header lives on the heap).
+pub const LCS_TEXT_CAPACITY: usize = 4096;
+
+/// Capacity in entries of `index_ids` and of `job_metadata.export_config_ids` of a session
+/// parsed through this API (4x the Rust default).
+pub const LCS_LIST_CAPACITY: usize = 64;
+
+/// cbindgen:ignore
+/// The session every handle holds: the core's, with this API's capacities.
+pub(crate) type CSession<'a> = Session<'a, LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
+
 /// A parsed, fully validated session. Opaque; create it with `lcs_session_parse`, free it
-/// with `lcs_session_free`.
+/// with `lcs_session_free`. Its header holds up to `LCS_ID_CAPACITY`, `LCS_TEXT_CAPACITY`
+/// and `LCS_LIST_CAPACITY` (a parse of a header that does not fit fails with
+/// `LCS_CAPACITY`, naming the field).
 ///
 /// **Lifetime:** it borrows the buffer it was parsed from, which must stay valid and
 /// unmodified until `lcs_session_free`. Views into the header (`lcs_str` from
@@ -36,7 +56,7 @@ use crate::value::{lcs_value, lcs_value_iter, MODE_UNKNOWN_FIELDS};
 #[allow(non_camel_case_types)]
 pub struct lcs_session {
     /// Borrows the caller's buffer; see the module documentation for the `'static`.
-    pub(crate) session: Session<'static>,
+    pub(crate) session: CSession<'static>,
 }
 
 /// Capacity, NUL included, of `lcs_parse_error.message`.
@@ -203,7 +223,7 @@ unsafe fn parse(
         let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
         let out = Out::new(out_session)?;
         finish(
-            Session::parse_with(input, options(max_depth)),
+            CSession::parse_with(input, options(max_depth)),
             input,
             out,
             out_error,
@@ -223,7 +243,7 @@ fn options(max_depth: u32) -> ParseOptions {
 
 /// Stores a parsed session, or describes the error.
 fn finish(
-    parsed: Result<Session<'static>, Error>,
+    parsed: Result<CSession<'static>, Error>,
     input: &[u8],
     out: Out<*mut lcs_session>,
     out_error: *mut lcs_parse_error,
@@ -291,7 +311,7 @@ pub unsafe extern "C" fn lcs_session_parse_visiting(
             // pointer is valid for the duration of the call, as documented.
             unsafe { visitor(user_data, &c_event) };
         };
-        let parsed = Session::parse_visiting(input, options(max_depth), visit);
+        let parsed = CSession::parse_visiting(input, options(max_depth), visit);
         finish(parsed, input, out, out_error)
     })
 }
@@ -319,7 +339,7 @@ pub unsafe extern "C" fn lcs_session_free(session: *mut lcs_session) {
 /// `session` is NULL or a live handle from `lcs_session_parse`.
 pub(crate) unsafe fn session_ref<'a>(
     session: *const lcs_session,
-) -> Result<&'a Session<'static>, lcs_result> {
+) -> Result<&'a CSession<'static>, lcs_result> {
     // SAFETY: forwarded contract.
     unsafe { ptr::borrow(session) }.map(|s| &s.session)
 }

@@ -2,7 +2,7 @@
 //! and agreement with lcsession-core on the sample dump. Runs under Miri too.
 #![allow(clippy::result_large_err)]
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, c_void, CStr};
 use std::mem::MaybeUninit;
 use std::ptr::{null, null_mut};
 
@@ -695,6 +695,127 @@ fn parse_errors_say_what_and_where() {
         assert!(code.is_syntax() || code.is_schema());
         assert_eq!(lcs_result_is_syntax_error(code as u32), code.is_syntax());
         assert_eq!(lcs_result_is_schema_error(code as u32), code.is_schema());
+    }
+}
+
+/// A session whose header strings and lists are as given (JSON text, inserted as is).
+fn header_doc(id: &str, title: &str, error: &str, index_ids: usize, export_ids: usize) -> Vec<u8> {
+    let list = |n: usize, prefix: &str| {
+        let ids: Vec<String> = (0..n).map(|i| format!("\"{prefix}-{i}\"")).collect();
+        ids.join(",")
+    };
+    format!(
+        r#"{{"events":[{{"type":"text","content":"x"}}],"session_id":"{id}","last_updated_at":"t","generated_title":"{title}","index_ids":[{}],"job_metadata":{{"error":"{error}","export_config_ids":[{}]}}}}"#,
+        list(index_ids, "idx"),
+        list(export_ids, "exp"),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn header_capacities_are_the_c_apis() {
+    assert_eq!(
+        (LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY),
+        (128, 4096, 64)
+    );
+    let t = LCS_TEXT_CAPACITY;
+    let ok = |doc: &[u8]| parse(doc).unwrap_or_else(|e| panic!("{}", message(&e)));
+    let fails_on = |doc: &[u8], field: &str| {
+        let e = parse(doc)
+            .err()
+            .unwrap_or_else(|| panic!("{field}: parsed"));
+        assert_eq!(e.code, lcs_result::LCS_CAPACITY, "{}", message(&e));
+        assert_eq!(s(e.field), field);
+        assert!(message(&e).contains(field), "{}", message(&e));
+        // Parsing while visiting stops at the same place.
+        let mut session = null_mut();
+        let mut err = MaybeUninit::<lcs_parse_error>::uninit();
+        let r = unsafe {
+            lcs_session_parse_visiting(
+                doc.as_ptr(),
+                doc.len(),
+                0,
+                Some(count_event),
+                null_mut(),
+                &mut session,
+                err.as_mut_ptr(),
+            )
+        };
+        assert_eq!(r, lcs_result::LCS_CAPACITY);
+        assert!(session.is_null());
+        assert_eq!(unsafe { err.assume_init() }.offset, e.offset);
+    };
+    let title = |p: &Parsed| {
+        let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
+        let mut out = lcs_str {
+            data: null(),
+            len: 0,
+        };
+        let r = unsafe { lcs_session_generated_title(p.0, &mut presence, &mut out) };
+        assert_eq!(r, lcs_result::LCS_OK);
+        assert_eq!(presence, lcs_presence::LCS_PRESENCE_PRESENT);
+        s(out).to_owned()
+    };
+
+    // Free text: a two-byte character ends at N - 1, N, or straddles N (N + 1).
+    for (pad, fits) in [(t - 3, true), (t - 2, true), (t - 1, false)] {
+        let text = format!("{}é", "a".repeat(pad));
+        let escaped = format!("{}\\u00e9", "a".repeat(pad));
+        for written in [&text, &escaped] {
+            let doc = header_doc("s", written, "e", 1, 1);
+            if fits {
+                assert_eq!(title(&ok(&doc)), text);
+            } else {
+                fails_on(&doc, "generated_title");
+            }
+            let doc = header_doc("s", "t", written, 1, 1);
+            if fits {
+                let p = ok(&doc);
+                let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
+                let mut out = lcs_str {
+                    data: null(),
+                    len: 0,
+                };
+                let r = unsafe { lcs_session_job_error(p.0, &mut presence, &mut out) };
+                assert_eq!(r, lcs_result::LCS_OK);
+                assert_eq!(s(out), text);
+            } else {
+                fails_on(&doc, "job_metadata.error");
+            }
+        }
+    }
+    // Ids.
+    let id = "i".repeat(LCS_ID_CAPACITY);
+    let p = ok(&header_doc(&id, "t", "e", 1, 1));
+    let mut out = lcs_str {
+        data: null(),
+        len: 0,
+    };
+    assert_eq!(unsafe { lcs_session_id(p.0, &mut out) }, lcs_result::LCS_OK);
+    assert_eq!(s(out), id);
+    fails_on(&header_doc(&format!("{id}i"), "t", "e", 1, 1), "session_id");
+
+    // Lists: N entries fit, N + 1 do not.
+    let n = LCS_LIST_CAPACITY;
+    let p = ok(&header_doc("s", "t", "e", n, n));
+    let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
+    let mut count = 0;
+    let r = unsafe { lcs_session_index_ids(p.0, &mut presence, &mut count) };
+    assert_eq!((r, count), (lcs_result::LCS_OK, n));
+    let r = unsafe { lcs_session_index_id(p.0, n - 1, &mut out) };
+    assert_eq!((r, s(out)), (lcs_result::LCS_OK, "idx-63"));
+    let r = unsafe { lcs_session_job_export_config_id(p.0, n - 1, &mut out) };
+    assert_eq!((r, s(out)), (lcs_result::LCS_OK, "exp-63"));
+    fails_on(&header_doc("s", "t", "e", n + 1, 1), "index_ids");
+    fails_on(
+        &header_doc("s", "t", "e", 1, n + 1),
+        "job_metadata.export_config_ids",
+    );
+}
+
+unsafe extern "C" fn count_event(user_data: *mut c_void, _event: *const lcs_event) {
+    if !user_data.is_null() {
+        unsafe { *user_data.cast::<usize>() += 1 };
     }
 }
 

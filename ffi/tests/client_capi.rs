@@ -1165,3 +1165,89 @@ fn retrieve_visiting_rejects_null() {
     assert_eq!((body, session), (sentinel(), sentinel()));
     assert!(seen.is_empty());
 }
+
+/// A session with `events` text events after `padding` bytes of an unknown field, then a
+/// header with a title of `title_chars` two-byte characters and `index_ids` ids.
+fn session_with_header(
+    padding: usize,
+    events: usize,
+    title_chars: usize,
+    index_ids: usize,
+) -> Vec<u8> {
+    let events: Vec<String> = (0..events)
+        .map(|i| format!(r#"{{"type":"text","content":"e{i}"}}"#))
+        .collect();
+    let ids: Vec<String> = (0..index_ids).map(|i| format!("\"idx-{i}\"")).collect();
+    format!(
+        r#"{{"padding":"{}","events":[{}],"session_id":"s","last_updated_at":"t","generated_title":"{}","index_ids":[{}]}}"#,
+        "a".repeat(padding),
+        events.join(","),
+        "é".repeat(title_chars),
+        ids.join(","),
+    )
+    .into_bytes()
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
+fn sessions_decode_up_to_the_c_capacities_whichever_way_they_arrive() {
+    // A 4,000-byte title and 64 index ids: beyond the Rust defaults, within the C API's.
+    for padding in [0, 3 << 20] {
+        let doc = std::sync::Arc::new(session_with_header(padding, 5, 2000, LCS_LIST_CAPACITY));
+        let check = |session: *mut lcs_session| {
+            let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
+            let (mut title, mut id) = (lcs_str::empty(), lcs_str::empty());
+            let mut count = 0;
+            unsafe {
+                let r = lcs_session_generated_title(session, &mut presence, &mut title);
+                assert_eq!(r, lcs_result::LCS_OK);
+                let r = lcs_session_index_ids(session, &mut presence, &mut count);
+                assert_eq!(r, lcs_result::LCS_OK);
+                let r = lcs_session_index_id(session, count - 1, &mut id);
+                assert_eq!(r, lcs_result::LCS_OK);
+            }
+            // Header views live with the session.
+            assert_eq!(text(title), "é".repeat(2000));
+            assert_eq!((count, text(id)), (LCS_LIST_CAPACITY, "idx-63".to_owned()));
+            unsafe { lcs_session_free(session) };
+        };
+        let server = Server::script(vec![
+            Reply::shared(200, doc.clone()),
+            Reply::shared(200, doc.clone()),
+        ]);
+        let c = Client::new(&server.base_url());
+        let (body, session, seen) = c.retrieve_visiting("s").expect("retrieve_visiting");
+        assert_eq!(seen, (0..5).collect::<Vec<_>>());
+        check(session);
+        drop(body);
+        let body = c.retrieve("s").unwrap_or_else(|(r, _)| panic!("{r:?}"));
+        check(
+            body.parse()
+                .unwrap_or_else(|(r, e)| panic!("{r:?} {}", e.details().message)),
+        );
+    }
+
+    // One index id more: the decoder's capacity error, naming the field, after every event.
+    for padding in [0, 3 << 20] {
+        let doc = session_with_header(padding, 5, 10, LCS_LIST_CAPACITY + 1);
+        let core_err = lcsession_core::parse(&doc).expect_err("65 ids");
+        let server = Server::script(vec![
+            Reply::json(200, doc.clone()),
+            Reply::json(200, doc.clone()),
+        ]);
+        let c = Client::new(&server.base_url());
+        let (r, e, seen) = c.retrieve_visiting("s").expect_err("too many ids");
+        assert_eq!(r, lcs_result::LCS_CLIENT_INVALID_BODY);
+        assert_eq!(seen, (0..5).collect::<Vec<_>>());
+        let decode = e.details().decode.expect("decoder error");
+        assert_eq!(decode.code, lcs_result::LCS_CAPACITY);
+        assert_eq!(text(decode.field), "index_ids");
+        // 65 ids overflow the C capacity at the 65th, the default one at the 17th.
+        assert!(decode.offset > core_err.offset());
+        let body = c.retrieve("s").unwrap_or_else(|(r, _)| panic!("{r:?}"));
+        let (r, e) = body.parse().expect_err("too many ids");
+        assert_eq!(r, lcs_result::LCS_CLIENT_INVALID_BODY);
+        assert_eq!(e.details().decode.map(|d| d.offset), Some(decode.offset));
+        assert_eq!(server.requests().len(), 2, "an invalid body is not retried");
+    }
+}

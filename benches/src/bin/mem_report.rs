@@ -25,6 +25,25 @@ fn parse_only<const ID: usize, const TEXT: usize, const LIST: usize>(doc: &[u8])
     }
 }
 
+/// `lcs_session_parse`, as C calls it (the session ends in a heap handle), then
+/// `lcs_session_free`.
+fn c_parse(doc: &[u8]) -> usize {
+    use lcsession::{lcs_result, lcs_session_event_count, lcs_session_free, lcs_session_parse};
+    let mut session = std::ptr::null_mut();
+    let mut count = 0;
+    // SAFETY: `doc` is readable and outlives the session, freed before returning; the error
+    // pointer may be NULL.
+    unsafe {
+        let r = lcs_session_parse(doc.as_ptr(), doc.len(), &mut session, std::ptr::null_mut());
+        if r != lcs_result::LCS_OK {
+            return usize::MAX;
+        }
+        lcs_session_event_count(session, &mut count);
+        lcs_session_free(session);
+    }
+    count
+}
+
 fn parse_read<const ID: usize, const TEXT: usize, const LIST: usize>(doc: &[u8]) -> usize {
     match Session::<ID, TEXT, LIST>::parse(doc) {
         Ok(session) => read_lcsession(&session, &mut touch_str),
@@ -175,12 +194,16 @@ fn run() -> Result<(), String> {
          LIST {DEFAULT_LIST_CAPACITY} entries.\n"
     );
     println!("| type | bytes |\n|---|---:|");
-    let sizes: [(&str, usize); 13] = [
+    let sizes: [(&str, usize); 14] = [
         ("`Session` (default capacities)", size_of::<Session<'_>>()),
         ("`Session<32, 64, 4>`", size_of::<Small<'_>>()),
         (
             "`Session<32, 128, 4>`",
             size_of::<Session<'_, 32, 128, 4>>(),
+        ),
+        (
+            "`Session<128, 4096, 64>` (the C API's handles)",
+            size_of::<Session<'_, 128, 4096, 64>>(),
         ),
         ("`Header` (default capacities)", size_of::<Header>()),
         ("`Header<32, 64, 4>`", size_of::<Header<32, 64, 4>>()),
@@ -228,7 +251,7 @@ fn run() -> Result<(), String> {
         DEFAULT_TEXT_CAPACITY,
         DEFAULT_LIST_CAPACITY,
     );
-    let works: [Work; 6] = [
+    let works: [Work; 7] = [
         (
             "parse",
             "default",
@@ -271,6 +294,13 @@ fn run() -> Result<(), String> {
             parse_error::<32, 128, 4>,
             size_of::<Session<'_, 32, 128, 4>>(),
         ),
+        (
+            "parse",
+            "<128, 4096, 64> (C API)",
+            parse_only::<128, 4096, 64>,
+            parse_error::<128, 4096, 64>,
+            size_of::<Session<'_, 128, 4096, 64>>(),
+        ),
     ];
     for doc in &docs[..3] {
         for (work, caps, f, why, session) in works {
@@ -283,6 +313,13 @@ fn run() -> Result<(), String> {
             let peak = peak_stack(f, &doc.bytes[..])?;
             println!("| {} | {work} | {caps} | {peak} | {session} |", doc.name);
         }
+    }
+    for doc in &docs[..3] {
+        let peak = peak_stack(c_parse, &doc.bytes[..])?;
+        println!(
+            "| {} | `lcs_session_parse` (C API) + `lcs_session_free` | <128, 4096, 64> | {peak} | 0 (in the heap handle) |",
+            doc.name
+        );
     }
     for doc in &docs[..3] {
         let session = lcsession_core::parse(&doc.bytes).map_err(|e| e.to_string())?;

@@ -365,6 +365,29 @@ struct Received<const ID: usize, const TEXT: usize, const LIST: usize> {
     utf8_valid: usize,
 }
 
+/// A received body's decoding, waiting for its last piece: [`Pending::finish`].
+pub(crate) struct Pending<'c, const ID: usize, const TEXT: usize, const LIST: usize> {
+    client: &'c Client,
+    feed: TextFeed<ID, TEXT, LIST>,
+    utf8_valid: usize,
+    attempts: u32,
+    parse: ParseOptions,
+}
+
+impl<const ID: usize, const TEXT: usize, const LIST: usize> Pending<'_, ID, TEXT, LIST> {
+    /// Decodes the rest of `body` (the one [`Client::receive_pending`] returned with this),
+    /// visiting the events not yet visited; an invalid body is reported as by
+    /// [`Client::retrieve_visiting`], with the attempts made and the key redacted.
+    pub(crate) fn finish<'b>(
+        mut self,
+        body: &'b SessionBody,
+        visit: &mut impl FnMut(&Event<'_>),
+    ) -> Result<Session<'b, ID, TEXT, LIST>, ClientError> {
+        retrieved::finish_decoding(body, &mut self.feed, self.utf8_valid, self.parse, visit)
+            .map_err(|e| self.client.decorate(e, self.attempts))
+    }
+}
+
 impl Failure {
     fn fatal(error: ClientError) -> Self {
         Self {
@@ -509,15 +532,35 @@ impl Client {
         mut visit: impl FnMut(&Event<'_>),
         then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
     ) -> Result<R, ClientError> {
-        let (received, attempts) = self.receive_decoding(session_id, options, parse, &mut visit)?;
+        let (body, pending) = self.receive_pending(session_id, options, parse, &mut visit)?;
+        let session = pending.finish(&body, &mut visit)?;
+        Ok(then(&body, &session))
+    }
+
+    /// The receive of [`retrieve_visiting_with`](Self::retrieve_visiting_with), apart from
+    /// its finish, for a caller that keeps the body somewhere of its own before decoding its
+    /// last piece (the C API, whose body and session are two handles).
+    pub(crate) fn receive_pending<const ID: usize, const TEXT: usize, const LIST: usize>(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        visit: &mut impl FnMut(&Event<'_>),
+    ) -> Result<(SessionBody, Pending<'_, ID, TEXT, LIST>), ClientError> {
+        let (received, attempts) = self.receive_decoding(session_id, options, parse, visit)?;
         let Received {
             body,
-            mut feed,
+            feed,
             utf8_valid,
         } = received;
-        let session = retrieved::finish_decoding(&body, &mut feed, utf8_valid, parse, &mut visit)
-            .map_err(|e| self.decorate(e, attempts))?;
-        Ok(then(&body, &session))
+        let pending = Pending {
+            client: self,
+            feed,
+            utf8_valid,
+            attempts,
+            parse,
+        };
+        Ok((body, pending))
     }
 
     /// The retrieve of [`retrieve_visiting`](Self::retrieve_visiting): the body, decoded as

@@ -14,11 +14,14 @@ use crate::session::{
     lcs_session, session_ref, LCS_ID_CAPACITY, LCS_LIST_CAPACITY, LCS_TEXT_CAPACITY,
 };
 
-/// cbindgen:ignore
+// Hidden from cbindgen, which cannot expand an alias with const generics (0.29).
 /// The header of a session handle.
-type Header = lcsession_core::Header<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
+///
 /// cbindgen:ignore
+type Header = lcsession_core::Header<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
 /// Its `job_metadata`.
+///
+/// cbindgen:ignore
 type JobMetadata =
     lcsession_core::JobMetadata<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
 use crate::str::lcs_str;

@@ -37,8 +37,10 @@ pub const LCS_TEXT_CAPACITY: usize = 4096;
 /// parsed through this API (4x the Rust default).
 pub const LCS_LIST_CAPACITY: usize = 64;
 
-/// cbindgen:ignore
+// Hidden from cbindgen, which cannot expand an alias with const generics (0.29).
 /// The session every handle holds: the core's, with this API's capacities.
+///
+/// cbindgen:ignore
 pub(crate) type CSession<'a> = Session<'a, LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
 
 /// A parsed, fully validated session. Opaque; create it with `lcs_session_parse`, free it

@@ -147,11 +147,32 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
     /// # Ok(()) }
     /// ```
     pub fn parse_into(&mut self, input: &'a [u8], options: ParseOptions) -> Result<(), Error> {
+        self.parse_into_visiting(input, options, |_| {})
+    }
+
+    /// [`parse_into`](Self::parse_into), handing each event to `visit` as soon as it is
+    /// validated, as [`parse_visiting`](Self::parse_visiting) does.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// use lcsession_core::{ParseOptions, Session};
+    /// let doc = br#"{"events":[{"type":"text","content":"a"}],"session_id":"s","last_updated_at":"t"}"#;
+    /// let mut session = Session::<32, 64, 4>::default();
+    /// let mut seen = 0;
+    /// session.parse_into_visiting(doc, ParseOptions::default(), |_| seen += 1)?;
+    /// assert_eq!((seen, session.event_count()), (1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub fn parse_into_visiting(
+        &mut self,
+        input: &'a [u8],
+        options: ParseOptions,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<(), Error> {
+        // What an earlier parse left must not show through fields this input lacks.
+        self.clear();
         let result = match utf8(input) {
-            Ok(text) => {
-                let mut none = |_: &Event<'a>| {};
-                self.fill(text, options, visitor!(&mut none, 'a))
-            }
+            Ok(text) => self.fill(text, options, visitor!(&mut visit, 'a)),
             Err(e) => Err(utf8_error::<ID, TEXT, LIST>(
                 input,
                 e.valid_up_to(),

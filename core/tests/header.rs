@@ -854,3 +854,47 @@ fn values_at_the_depth_limit_are_walked_completely() {
         ErrorKind::DepthLimit { limit: 256 }
     );
 }
+
+/// `parse_into` and `parse_into_visiting` on a reused session give what a fresh parse gives,
+/// whatever the session held before: nothing of an earlier header shows through a field the
+/// new input lacks, and a failed parse leaves the session empty.
+#[test]
+fn parse_into_replaces_everything_an_earlier_parse_left() {
+    let minimal = br#"{"events":[],"session_id":"s","last_updated_at":"t"}"#;
+    let nulls = br#"{"events":[{"type":"text","content":"x"}],"session_id":"s","last_updated_at":"t","generated_title":null,"index_ids":null,"job_metadata":null,"shared_access":null}"#;
+    let shared = br#"{"events":[],"session_id":"s","last_updated_at":"t","shared_access":"query","job_metadata":{"turns":3}}"#;
+    let docs: [&[u8]; 5] = [REFERENCE, SAMPLE, minimal, nulls, shared];
+    let options = ParseOptions::default();
+    let mut session = DefaultSession::default();
+    for before in docs {
+        for after in docs {
+            session.parse_into(before, options).expect("before");
+            session.parse_into(after, options).expect("after");
+            assert_eq!(session, DefaultSession::parse(after).expect("fresh"));
+
+            session.parse_into(before, options).expect("before");
+            let mut visited = Vec::new();
+            session
+                .parse_into_visiting(after, options, |e| visited.push(*e))
+                .expect("after, visiting");
+            assert_eq!(session, DefaultSession::parse(after).expect("fresh"));
+            let events: Vec<_> = session.events().collect();
+            assert_eq!(visited, events);
+        }
+        session.parse_into(before, options).expect("before");
+        let err = session
+            .parse_into(b"{\"events\":[]}", options)
+            .expect_err("no session_id");
+        assert_eq!(
+            err,
+            DefaultSession::parse(b"{\"events\":[]}").expect_err("fresh")
+        );
+        assert_eq!(session, DefaultSession::default());
+        session.parse_into(before, options).expect("before");
+        let err = session
+            .parse_into(b"{\"a\":\"\xff\"}", options)
+            .expect_err("not UTF-8");
+        assert_eq!(err.kind(), ErrorKind::InvalidUtf8);
+        assert_eq!(session, DefaultSession::default());
+    }
+}

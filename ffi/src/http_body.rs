@@ -10,7 +10,7 @@ use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
-use crate::session::{lcs_session, CSession};
+use crate::session::lcs_session;
 use crate::str::lcs_str;
 
 /// Where an empty body's data pointer points, so it is never NULL or dangling.
@@ -199,9 +199,10 @@ pub unsafe extern "C" fn lcs_body_parse(
         // freed: that is what the `'static` stands for (as in `lcs_session_parse`).
         let input: &'static [u8] =
             unsafe { core::slice::from_raw_parts(b.as_bytes().as_ptr(), b.as_bytes().len()) };
-        match CSession::parse_with(input, ParseOptions::default()) {
-            Ok(session) => {
-                let handle = Box::into_raw(Box::new(lcs_session { session }));
+        let mut handle = lcs_session::empty();
+        match handle.session.parse_into(input, ParseOptions::default()) {
+            Ok(()) => {
+                let handle = Box::into_raw(handle);
                 // SAFETY: `out_session` is writable (caller's contract).
                 unsafe { out.write(handle) };
                 Ok(())

@@ -61,6 +61,16 @@ pub struct lcs_session {
     pub(crate) session: CSession<'static>,
 }
 
+impl lcs_session {
+    /// An empty handle, to parse into in place: a `CSession` returned by value would cross
+    /// the caller's stack (26 KiB) on its way to the heap, twice.
+    pub(crate) fn empty() -> Box<Self> {
+        Box::new(lcs_session {
+            session: CSession::default(),
+        })
+    }
+}
+
 /// Capacity, NUL included, of `lcs_parse_error.message`.
 pub const LCS_PARSE_ERROR_MESSAGE_CAPACITY: usize = 192;
 
@@ -224,12 +234,12 @@ unsafe fn parse(
         // is what the `'static` stands for (see the module documentation).
         let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
         let out = Out::new(out_session)?;
-        finish(
-            CSession::parse_with(input, options(max_depth)),
-            input,
-            out,
-            out_error,
-        )
+        let mut handle = lcs_session::empty();
+        let parsed = handle
+            .session
+            .parse_into(input, options(max_depth))
+            .map(|()| handle);
+        finish(parsed, input, out, out_error)
     })
 }
 
@@ -245,14 +255,14 @@ fn options(max_depth: u32) -> ParseOptions {
 
 /// Stores a parsed session, or describes the error.
 fn finish(
-    parsed: Result<CSession<'static>, Error>,
+    parsed: Result<Box<lcs_session>, Error>,
     input: &[u8],
     out: Out<*mut lcs_session>,
     out_error: *mut lcs_parse_error,
 ) -> Result<(), lcs_result> {
     match parsed {
-        Ok(session) => {
-            let handle = Box::into_raw(Box::new(lcs_session { session }));
+        Ok(handle) => {
+            let handle = Box::into_raw(handle);
             // SAFETY: `out_session` is writable (caller's contract).
             unsafe { out.write(handle) };
             Ok(())
@@ -313,7 +323,11 @@ pub unsafe extern "C" fn lcs_session_parse_visiting(
             // pointer is valid for the duration of the call, as documented.
             unsafe { visitor(user_data, &c_event) };
         };
-        let parsed = CSession::parse_visiting(input, options(max_depth), visit);
+        let mut handle = lcs_session::empty();
+        let parsed = handle
+            .session
+            .parse_into_visiting(input, options(max_depth), visit)
+            .map(|()| handle);
         finish(parsed, input, out, out_error)
     })
 }

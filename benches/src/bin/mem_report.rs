@@ -6,6 +6,7 @@
 use std::hint::black_box;
 use std::mem::size_of;
 use std::process::ExitCode;
+use std::ptr::null_mut;
 
 use lcsession_benches::read::{read_lcsession, touch_str};
 use lcsession_benches::stack::{peak_stack, self_test, GAP, PAINTED, THREAD_STACK};
@@ -14,6 +15,7 @@ use lcsession_core::{
     Error, Event, EventBody, EventType, Events, Header, JsonStr, RawValue, Session,
     DEFAULT_ID_CAPACITY, DEFAULT_LIST_CAPACITY, DEFAULT_TEXT_CAPACITY,
 };
+use lcsession_testserver::{Reply, Server};
 
 /// The small capacities reported next to the defaults (as in lcsession-core's docs).
 type Small<'a> = Session<'a, 32, 64, 4>;
@@ -70,6 +72,98 @@ fn c_parse_visiting(doc: &[u8]) -> usize {
         lcs_session_free(session);
     }
     count_of
+}
+
+/// A loopback server's URL, for [`c_retrieve_visiting`].
+struct Fetch {
+    base_url: String,
+}
+
+/// A whole C API fetch without decoding: `lcs_client_new`, the settings,
+/// `lcs_client_retrieve`, then every free. The body's length, or `usize::MAX`.
+fn c_retrieve(f: &Fetch) -> usize {
+    use lcsession::*;
+    let null = std::ptr::null;
+    let (mut client, mut body, mut err) = (null_mut(), null_mut(), null_mut());
+    let (key, id) = ("llx-mem-report", "ses-mem");
+    let mut len = usize::MAX;
+    // SAFETY: every pointer is valid for its call; each handle is freed once.
+    unsafe {
+        if lcs_client_new(&mut client) != lcs_result::LCS_OK {
+            return usize::MAX;
+        }
+        lcs_client_set_use_environment(client, false);
+        lcs_client_set_api_key(client, key.as_ptr().cast(), key.len());
+        lcs_client_set_base_url(client, f.base_url.as_ptr().cast(), f.base_url.len());
+        let r = lcs_client_retrieve(
+            client,
+            id.as_ptr().cast(),
+            id.len(),
+            null(),
+            0,
+            null(),
+            0,
+            &mut body,
+            &mut err,
+        );
+        if r == lcs_result::LCS_OK {
+            let mut data: *const u8 = std::ptr::null();
+            lcs_body_bytes(body, &mut data, &mut len);
+            lcs_body_free(body);
+        } else {
+            lcs_client_error_free(err);
+        }
+        lcs_client_free(client);
+    }
+    len
+}
+
+/// A whole C API fetch: `lcs_client_new`, the settings, `lcs_client_retrieve_visiting` of
+/// `f.base_url` (decoded while it arrives, with a counting visitor), then every free.
+fn c_retrieve_visiting(f: &Fetch) -> usize {
+    use lcsession::*;
+    unsafe extern "C" fn count(user_data: *mut std::ffi::c_void, _: *const lcs_event) {
+        // SAFETY: `user_data` is the `usize` below, alive for the whole retrieve.
+        unsafe { *user_data.cast::<usize>() += 1 };
+    }
+    let null = std::ptr::null;
+    let (mut client, mut body, mut session) = (null_mut(), null_mut(), null_mut());
+    let mut err = null_mut();
+    let mut seen = 0usize;
+    let (key, id) = ("llx-mem-report", "ses-mem");
+    // SAFETY: every pointer is valid for its call; each handle is freed once, the session
+    // before its body.
+    unsafe {
+        if lcs_client_new(&mut client) != lcs_result::LCS_OK {
+            return usize::MAX;
+        }
+        lcs_client_set_use_environment(client, false);
+        lcs_client_set_api_key(client, key.as_ptr().cast(), key.len());
+        lcs_client_set_base_url(client, f.base_url.as_ptr().cast(), f.base_url.len());
+        let r = lcs_client_retrieve_visiting(
+            client,
+            id.as_ptr().cast(),
+            id.len(),
+            null(),
+            0,
+            null(),
+            0,
+            Some(count),
+            (&mut seen as *mut usize).cast(),
+            &mut body,
+            &mut session,
+            &mut err,
+        );
+        if r == lcs_result::LCS_OK {
+            lcs_session_free(session);
+            lcs_body_free(body);
+        } else {
+            lcs_client_error_free(err);
+            seen = usize::MAX;
+        }
+        lcs_client_free(client);
+    }
+    seen
 }
 
 fn parse_read<const ID: usize, const TEXT: usize, const LIST: usize>(doc: &[u8]) -> usize {
@@ -351,6 +445,31 @@ fn run() -> Result<(), String> {
         let peak = peak_stack(c_parse_visiting, &doc.bytes[..])?;
         println!(
             "| {} | `lcs_session_parse_visiting` (C API) + `lcs_session_free` | <128, 4096, 64> | {peak} | 0 (in the heap handle) |",
+            doc.name
+        );
+    }
+    for doc in &docs[..3] {
+        let body = std::sync::Arc::new(doc.bytes.clone());
+        let server = Server::script(vec![
+            Reply::shared(200, body.clone()),
+            Reply::shared(200, body.clone()),
+            Reply::shared(200, body),
+        ]);
+        let fetch = Fetch {
+            base_url: server.base_url(),
+        };
+        // Once to warm up (first use of the TLS and DNS machinery), then measured.
+        if c_retrieve_visiting(&fetch) == usize::MAX {
+            return Err(format!("{}: the loopback retrieve failed", doc.name));
+        }
+        let peak = peak_stack(c_retrieve_visiting, &fetch)?;
+        println!(
+            "| {} | `lcs_client_new` + `lcs_client_retrieve_visiting` over loopback HTTP + frees (C API; the calling thread) | <128, 4096, 64> | {peak} | 0 (in the heap handle) |",
+            doc.name
+        );
+        let peak = peak_stack(c_retrieve, &fetch)?;
+        println!(
+            "| {} | `lcs_client_new` + `lcs_client_retrieve` (no decoding) over loopback HTTP + frees (C API; the calling thread) | | {peak} | |",
             doc.name
         );
     }

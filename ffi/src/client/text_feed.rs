@@ -12,15 +12,19 @@ use lcsession_core::{utf8_prefix, Error, Event, ParseOptions, Session, SessionDe
 
 /// A [`SessionDecoder`] fed text whose UTF-8 [`utf8_checked`] found valid; its header
 /// capacities are the session's.
+///
+/// The decoder lives on the heap: it holds a whole header (26 KiB with the C API's
+/// capacities, 168 KiB with the CLI's), and the feed is moved through the retry and receive
+/// layers, each move a copy of the caller's stack otherwise.
 #[derive(Debug)]
 pub(crate) struct TextFeed<const ID: usize, const TEXT: usize, const LIST: usize> {
-    decoder: SessionDecoder<ID, TEXT, LIST>,
+    decoder: Box<SessionDecoder<ID, TEXT, LIST>>,
 }
 
 impl<const ID: usize, const TEXT: usize, const LIST: usize> TextFeed<ID, TEXT, LIST> {
     pub(crate) fn new(options: ParseOptions) -> Self {
         TextFeed {
-            decoder: SessionDecoder::new(options),
+            decoder: Box::new(SessionDecoder::new(options)),
         }
     }
 

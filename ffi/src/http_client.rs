@@ -19,7 +19,7 @@ use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
-use crate::session::{lcs_event_visitor, lcs_session, CSession};
+use crate::session::{lcs_event_visitor, lcs_session};
 
 /// The explicit settings of a client (what the setters stored).
 #[derive(Clone)]
@@ -644,7 +644,8 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
             // `'static` of `lcs_body_parse`.
             let kept: &'static lcs_body = unsafe { &*body };
             match pending.finish(kept.session_body(), &mut visit) {
-                Ok(session) => Ok((body, session)),
+                // Boxed at once: each layer a `CSession` is returned through copies it.
+                Ok(session) => Ok((body, Box::new(lcs_session { session }))),
                 Err(e) => {
                     // SAFETY: from `Box::into_raw` above; `kept` is not used again.
                     drop(unsafe { Box::from_raw(body) });
@@ -654,8 +655,7 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
         };
         // SAFETY: `out_error` is NULL or writable (caller's contract).
         let (body, session) = unsafe { request.run(out_error, fetch) }?;
-        let session: CSession<'static> = session;
-        let session = Box::into_raw(Box::new(lcs_session { session }));
+        let session = Box::into_raw(session);
         // SAFETY: both are writable (caller's contract).
         unsafe {
             out_body.write(body);

@@ -58,9 +58,39 @@ pub fn check_session(data: &[u8]) -> Result<Session<'_>, Error> {
         (Err(e), Err(_)) => check_error(data, e),
     }
 
+    // A reused session parsed into gives the fresh parse, whatever it held before (here the
+    // reference example, every optional field present); a failure leaves it empty.
+    let mut reused = Session::parse(REFERENCE).expect("the reference example parses");
+    let mut visited_into = Vec::new();
+    let into = reused.parse_into_visiting(data, ParseOptions::default(), |e| visited_into.push(*e));
+    match (&into, &parsed) {
+        (Ok(()), Ok(fresh)) => {
+            assert_eq!(
+                &reused, fresh,
+                "parse_into a reused session differs from parse"
+            );
+            assert_eq!(
+                visited_into, visited,
+                "parse_into_visiting saw other events"
+            );
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "parse_into and parse give different errors");
+            assert_eq!(
+                reused,
+                Session::default(),
+                "a failed parse_into left data behind"
+            );
+        }
+        _ => panic!("parse_into: {into:?}, parse: {parsed:?}"),
+    }
+
     check_incremental(data, &one_pass, &visited);
     parsed
 }
+
+/// The reference example of the API contract: every header field present.
+const REFERENCE: &[u8] = include_bytes!("../../core/tests/fixtures/reference.json");
 
 /// The incremental decoder, fed `data` in pieces (cut at offsets taken from the data itself,
 /// so the fuzzer steers them), must give what the one-pass parse gave: the same session and

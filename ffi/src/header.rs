@@ -13,6 +13,7 @@ use crate::result::lcs_result;
 use crate::session::{
     lcs_session, session_ref, LCS_ID_CAPACITY, LCS_LIST_CAPACITY, LCS_TEXT_CAPACITY,
 };
+use crate::str::lcs_str;
 
 // Hidden from cbindgen, which cannot expand an alias with const generics (0.29).
 /// The header of a session handle.
@@ -24,7 +25,6 @@ type Header = lcsession_core::Header<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIS
 /// cbindgen:ignore
 type JobMetadata =
     lcsession_core::JobMetadata<LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
-use crate::str::lcs_str;
 
 /// Whether an optional field was absent, explicitly `null`, or present with a value.
 #[allow(non_camel_case_types)]

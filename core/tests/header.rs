@@ -863,11 +863,16 @@ fn parse_into_replaces_everything_an_earlier_parse_left() {
     let minimal = br#"{"events":[],"session_id":"s","last_updated_at":"t"}"#;
     let nulls = br#"{"events":[{"type":"text","content":"x"}],"session_id":"s","last_updated_at":"t","generated_title":null,"index_ids":null,"job_metadata":null,"shared_access":null}"#;
     let shared = br#"{"events":[],"session_id":"s","last_updated_at":"t","shared_access":"query","job_metadata":{"turns":3}}"#;
-    let docs: [&[u8]; 5] = [REFERENCE, SAMPLE, minimal, nulls, shared];
+    // Under Miri the small documents only (every pair of five took 6 minutes there).
+    let docs: &[&[u8]] = if cfg!(miri) {
+        &[REFERENCE, minimal, nulls]
+    } else {
+        &[REFERENCE, SAMPLE, minimal, nulls, shared]
+    };
     let options = ParseOptions::default();
     let mut session = DefaultSession::default();
-    for before in docs {
-        for after in docs {
+    for &before in docs {
+        for &after in docs {
             session.parse_into(before, options).expect("before");
             session.parse_into(after, options).expect("after");
             assert_eq!(session, DefaultSession::parse(after).expect("fresh"));

@@ -745,13 +745,13 @@ fn header_capacities_are_the_c_apis() {
         assert!(session.is_null());
         assert_eq!(unsafe { err.assume_init() }.offset, e.offset);
     };
-    let title = |p: &Parsed| {
+    // An optional text accessor's value, which must be present.
+    type Accessor =
+        unsafe extern "C" fn(*const lcs_session, *mut lcs_presence, *mut lcs_str) -> lcs_result;
+    let present = |p: &Parsed, accessor: Accessor| {
         let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
-        let mut out = lcs_str {
-            data: null(),
-            len: 0,
-        };
-        let r = unsafe { lcs_session_generated_title(p.0, &mut presence, &mut out) };
+        let mut out = lcs_str::empty();
+        let r = unsafe { accessor(p.0, &mut presence, &mut out) };
         assert_eq!(r, lcs_result::LCS_OK);
         assert_eq!(presence, lcs_presence::LCS_PRESENCE_PRESENT);
         s(out).to_owned()
@@ -764,21 +764,13 @@ fn header_capacities_are_the_c_apis() {
         for written in [&text, &escaped] {
             let doc = header_doc("s", written, "e", 1, 1);
             if fits {
-                assert_eq!(title(&ok(&doc)), text);
+                assert_eq!(present(&ok(&doc), lcs_session_generated_title), text);
             } else {
                 fails_on(&doc, "generated_title");
             }
             let doc = header_doc("s", "t", written, 1, 1);
             if fits {
-                let p = ok(&doc);
-                let mut presence = lcs_presence::LCS_PRESENCE_MISSING;
-                let mut out = lcs_str {
-                    data: null(),
-                    len: 0,
-                };
-                let r = unsafe { lcs_session_job_error(p.0, &mut presence, &mut out) };
-                assert_eq!(r, lcs_result::LCS_OK);
-                assert_eq!(s(out), text);
+                assert_eq!(present(&ok(&doc), lcs_session_job_error), text);
             } else {
                 fails_on(&doc, "job_metadata.error");
             }
@@ -787,10 +779,7 @@ fn header_capacities_are_the_c_apis() {
     // Ids.
     let id = "i".repeat(LCS_ID_CAPACITY);
     let p = ok(&header_doc(&id, "t", "e", 1, 1));
-    let mut out = lcs_str {
-        data: null(),
-        len: 0,
-    };
+    let mut out = lcs_str::empty();
     assert_eq!(unsafe { lcs_session_id(p.0, &mut out) }, lcs_result::LCS_OK);
     assert_eq!(s(out), id);
     fails_on(&header_doc(&format!("{id}i"), "t", "e", 1, 1), "session_id");

@@ -48,11 +48,7 @@ fn c_parse(doc: &[u8]) -> usize {
 
 /// `lcs_session_parse_visiting` with a visitor that counts, then `lcs_session_free`.
 fn c_parse_visiting(doc: &[u8]) -> usize {
-    use lcsession::{lcs_event, lcs_result, lcs_session_free, lcs_session_parse_visiting};
-    unsafe extern "C" fn count(user_data: *mut std::ffi::c_void, _: *const lcs_event) {
-        // SAFETY: `user_data` is the `usize` below, alive for the whole parse.
-        unsafe { *user_data.cast::<usize>() += 1 };
-    }
+    use lcsession::{lcs_result, lcs_session_free, lcs_session_parse_visiting};
     let mut session = std::ptr::null_mut();
     let mut count_of = 0usize;
     // SAFETY: as in `c_parse`; `count` follows the visitor rules.
@@ -74,9 +70,39 @@ fn c_parse_visiting(doc: &[u8]) -> usize {
     count_of
 }
 
+/// The C visitor of the `*_visiting` measurements: counts the events into the `usize` that
+/// `user_data` points to.
+unsafe extern "C" fn count(user_data: *mut std::ffi::c_void, _: *const lcsession::lcs_event) {
+    // SAFETY: callers pass a `usize` alive for the whole parse or retrieve.
+    unsafe { *user_data.cast::<usize>() += 1 };
+}
+
 /// A loopback server's URL, for [`c_retrieve_visiting`].
 struct Fetch {
     base_url: String,
+}
+
+/// The session id the measured fetches ask for.
+const FETCH_ID: &str = "ses-mem";
+
+/// A client for `f.base_url` (`lcs_client_new` and its settings, no environment), or NULL.
+///
+/// # Safety
+/// Free the client with `lcs_client_free`.
+unsafe fn c_client(f: &Fetch) -> *mut lcsession::lcs_client {
+    use lcsession::*;
+    let key = "llx-mem-report";
+    let mut client = null_mut();
+    // SAFETY: every pointer is valid for its call.
+    unsafe {
+        if lcs_client_new(&mut client) != lcs_result::LCS_OK {
+            return null_mut();
+        }
+        lcs_client_set_use_environment(client, false);
+        lcs_client_set_api_key(client, key.as_ptr().cast(), key.len());
+        lcs_client_set_base_url(client, f.base_url.as_ptr().cast(), f.base_url.len());
+    }
+    client
 }
 
 /// A whole C API fetch without decoding: `lcs_client_new`, the settings,
@@ -84,21 +110,18 @@ struct Fetch {
 fn c_retrieve(f: &Fetch) -> usize {
     use lcsession::*;
     let null = std::ptr::null;
-    let (mut client, mut body, mut err) = (null_mut(), null_mut(), null_mut());
-    let (key, id) = ("llx-mem-report", "ses-mem");
+    let (mut body, mut err) = (null_mut(), null_mut());
     let mut len = usize::MAX;
     // SAFETY: every pointer is valid for its call; each handle is freed once.
     unsafe {
-        if lcs_client_new(&mut client) != lcs_result::LCS_OK {
+        let client = c_client(f);
+        if client.is_null() {
             return usize::MAX;
         }
-        lcs_client_set_use_environment(client, false);
-        lcs_client_set_api_key(client, key.as_ptr().cast(), key.len());
-        lcs_client_set_base_url(client, f.base_url.as_ptr().cast(), f.base_url.len());
         let r = lcs_client_retrieve(
             client,
-            id.as_ptr().cast(),
-            id.len(),
+            FETCH_ID.as_ptr().cast(),
+            FETCH_ID.len(),
             null(),
             0,
             null(),
@@ -122,28 +145,20 @@ fn c_retrieve(f: &Fetch) -> usize {
 /// `f.base_url` (decoded while it arrives, with a counting visitor), then every free.
 fn c_retrieve_visiting(f: &Fetch) -> usize {
     use lcsession::*;
-    unsafe extern "C" fn count(user_data: *mut std::ffi::c_void, _: *const lcs_event) {
-        // SAFETY: `user_data` is the `usize` below, alive for the whole retrieve.
-        unsafe { *user_data.cast::<usize>() += 1 };
-    }
     let null = std::ptr::null;
-    let (mut client, mut body, mut session) = (null_mut(), null_mut(), null_mut());
-    let mut err = null_mut();
+    let (mut body, mut session, mut err) = (null_mut(), null_mut(), null_mut());
     let mut seen = 0usize;
-    let (key, id) = ("llx-mem-report", "ses-mem");
     // SAFETY: every pointer is valid for its call; each handle is freed once, the session
     // before its body.
     unsafe {
-        if lcs_client_new(&mut client) != lcs_result::LCS_OK {
+        let client = c_client(f);
+        if client.is_null() {
             return usize::MAX;
         }
-        lcs_client_set_use_environment(client, false);
-        lcs_client_set_api_key(client, key.as_ptr().cast(), key.len());
-        lcs_client_set_base_url(client, f.base_url.as_ptr().cast(), f.base_url.len());
         let r = lcs_client_retrieve_visiting(
             client,
-            id.as_ptr().cast(),
-            id.len(),
+            FETCH_ID.as_ptr().cast(),
+            FETCH_ID.len(),
             null(),
             0,
             null(),

@@ -573,7 +573,8 @@ pub unsafe extern "C" fn lcs_client_retrieve(
 /// `lcs_body_parse` (default nesting limit) but in one pass: `visitor` gets each event as
 /// soon as it is whole, while the rest of the body is still on its way. A large body (2 MiB
 /// or more with a `Content-Length`, on Linux) is received on a short-lived helper thread
-/// while the calling thread decodes; `visitor` always runs on the calling thread.
+/// while the calling thread decodes (when no thread can be started, the body is received
+/// first, then decoded); `visitor` always runs on the calling thread.
 ///
 /// On success stores the body in `*out_body` and the session in `*out_session`. Retries are
 /// those of `lcs_client_retrieve`, except that a body that fails after some of its events were

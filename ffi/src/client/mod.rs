@@ -457,7 +457,8 @@ impl Client {
     ///
     /// A large body (2 MiB or more, with a `Content-Length`, on Linux) is received on a
     /// short-lived helper thread while this thread decodes what has arrived, so decoding
-    /// mostly overlaps the download; other bodies are decoded once received. The session
+    /// mostly overlaps the download; other bodies (and any body when no thread can be
+    /// started, under a process limit) are decoded once received. The session
     /// has the default header capacities (for others:
     /// [`retrieve_visiting_with`](Self::retrieve_visiting_with)). Retries are those of
     /// `retrieve`, except that a body that fails once events of it were visited is not
@@ -837,7 +838,7 @@ fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
     // The helper thread also checks the UTF-8 of each piece it received (while it is in its
     // cache), which takes that check off the decoding thread.
     let mut checked = 0;
-    *utf8_valid = overlap::receive_overlapped(
+    let overlapped = overlap::receive_overlapped(
         reader,
         bytes.as_mut_slice(),
         DECODE_PIECE,
@@ -847,6 +848,11 @@ fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
         },
         |received, valid| feed.feed(received, valid, visit),
     )?;
+    match overlapped {
+        Some(valid) => *utf8_valid = valid,
+        // No helper thread: received here, decoded whole by the final call.
+        None => bytes.fill_from(reader)?,
+    }
     Ok(bytes)
 }
 

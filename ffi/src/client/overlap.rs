@@ -116,13 +116,16 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
 /// A panic in `consume` stops the helper before its next read (it does not receive the rest
 /// of the body; a read already waiting ends with the data or the reader's timeout), then
 /// unwinds on from the calling thread.
+///
+/// `Ok(None)`: no helper thread could be started (a process or memory limit); nothing was
+/// read, so the caller can receive the body on its own thread instead.
 pub(crate) fn receive_overlapped<R: Read + Send>(
     reader: &mut R,
     buf: &mut [u8],
     piece: usize,
     mut check: impl FnMut(&[u8]) -> usize + Send,
     mut consume: impl FnMut(&[u8], usize),
-) -> io::Result<usize> {
+) -> io::Result<Option<usize>> {
     let published = AtomicUsize::new(0);
     // Stored after `published` covers the bytes it was computed on.
     let checked = AtomicUsize::new(0);
@@ -135,8 +138,7 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
     let (wake, woken) = mpsc::sync_channel::<()>(1);
     thread::scope(|scope| {
         let helper = thread::Builder::new().name("lcsession-receive".into());
-        // No thread (resource limits): an I/O error, like a failed connection, not a panic.
-        let helper = helper.spawn_scoped(scope, move || -> io::Result<usize> {
+        let receive = move || -> io::Result<usize> {
             let mut told = 0usize;
             while !filler.is_full() {
                 if stop.load(Ordering::Relaxed) {
@@ -166,13 +168,16 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
             drop(wake);
             let last = check(filler.filled());
             expect_end(reader, filler.len).map(|()| last)
-        });
-        let helper = helper.map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("could not start the receiving thread: {e}"),
-            )
-        })?;
+        };
+        let spawned = if thread_refused() {
+            None
+        } else {
+            helper.spawn_scoped(scope, receive).ok()
+        };
+        // Nothing was read: the caller receives the body itself.
+        let Some(helper) = spawned else {
+            return Ok(None);
+        };
         // Ends when the helper drops `wake`: the body is complete or failed.
         while woken.recv().is_ok() {
             // `checked` first: the bytes it was computed on are then published too.
@@ -186,10 +191,24 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
             }
         }
         match helper.join() {
-            Ok(result) => result,
+            Ok(result) => result.map(Some),
             Err(panic) => resume_unwind(panic),
         }
     })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set this to make helper threads started from this thread fail to start.
+    pub(crate) static REFUSE_THREADS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a test refused helper threads on this thread.
+fn thread_refused() -> bool {
+    #[cfg(test)]
+    return REFUSE_THREADS.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 #[cfg(test)]
@@ -240,7 +259,7 @@ mod tests {
                 },
             )
             .unwrap();
-            assert_eq!(last, len);
+            assert_eq!(last, Some(len));
             assert_eq!(buf, want, "step {step}");
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         }
@@ -271,7 +290,108 @@ mod tests {
             <[u8]>::len,
             |_, _| {},
         );
-        assert_eq!(got.unwrap(), 0);
+        assert_eq!(got.unwrap(), Some(0));
+    }
+
+    #[test]
+    fn without_a_helper_thread_nothing_is_read() {
+        let want = data(100);
+        let mut reader = Trickle {
+            data: &want,
+            step: 9,
+        };
+        let mut buf = vec![0u8; 100];
+        REFUSE_THREADS.with(|r| r.set(true));
+        let got = receive_overlapped(&mut reader, &mut buf, 8, <[u8]>::len, |_, _| {
+            panic!("nothing to consume")
+        });
+        REFUSE_THREADS.with(|r| r.set(false));
+        assert_eq!(got.unwrap(), None);
+        assert_eq!(reader.data.len(), 100, "the reader was not read");
+        assert!(buf.iter().all(|&b| b == 0));
+    }
+
+    /// `Client::retrieve_visiting` without a helper thread receives the whole body, then
+    /// decodes it: the same session and events, none visited while the body arrives; a
+    /// truncated body fails as it does with the thread.
+    #[test]
+    #[cfg(not(miri))]
+    fn the_client_receives_on_its_own_thread_when_no_helper_starts() {
+        use crate::client::{Client, ClientErrorKind, RetrieveOptions};
+        use lcsession_core::{Event, ParseOptions, Session};
+        use lcsession_testserver::{BodyMode, Reply, Server};
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
+
+        let mut doc = String::from(r#"{"events":["#);
+        for i in 0..2500 {
+            let text = r#"caf\u00e9 \"q\" é 📈 \n"#.repeat(40);
+            doc.push_str(&format!(r#"{{"type":"text","content":"{text} {i}"}},"#));
+        }
+        doc.pop();
+        doc.push_str(r#"],"session_id":"ses-big","last_updated_at":"2026-11-22T00:00:00Z"}"#);
+        let doc = Arc::new(doc.into_bytes());
+        assert!(
+            doc.len() > 2 << 20,
+            "large enough to be mapped and overlapped"
+        );
+        let mut want = Vec::new();
+        let want_session: Session<'_> =
+            Session::parse_visiting(&doc, ParseOptions::default(), |e| {
+                want.push(format!("{e:?}"))
+            })
+            .unwrap();
+
+        let pause = Duration::from_millis(300);
+        let truncated = doc.len() - 10;
+        let server = Server::script(vec![
+            Reply::shared(200, doc.clone()).mode(BodyMode::Stall(doc.len() / 3, pause)),
+            Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(truncated)),
+        ]);
+        let client = Client::builder()
+            .api_key("llx-no-thread-key")
+            .base_url(server.base_url())
+            .env(|_| None)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        REFUSE_THREADS.with(|r| r.set(true));
+        let start = Instant::now();
+        let mut visited = Vec::new();
+        let mut first_visit = None;
+        let got = client.retrieve_visiting(
+            "ses-big",
+            &RetrieveOptions::default(),
+            ParseOptions::default(),
+            |e: &Event<'_>| {
+                first_visit.get_or_insert_with(|| start.elapsed());
+                visited.push(format!("{e:?}"));
+            },
+        );
+        let truncated_err = client
+            .retrieve_visiting(
+                "ses-big",
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |_: &Event<'_>| {},
+            )
+            .map(|_| ())
+            .unwrap_err();
+        REFUSE_THREADS.with(|r| r.set(false));
+
+        let got = got.unwrap();
+        assert!(got.body().as_bytes() == doc.as_slice());
+        assert_eq!(format!("{:?}", got.session()), format!("{want_session:?}"));
+        assert!(visited == want, "other events visited");
+        assert!(
+            first_visit.unwrap() >= pause,
+            "visited at {first_visit:?}, during the pause: a helper thread ran"
+        );
+        assert_eq!(
+            truncated_err.kind(),
+            ClientErrorKind::Connection,
+            "{truncated_err}"
+        );
     }
 
     #[test]

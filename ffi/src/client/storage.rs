@@ -71,8 +71,7 @@ impl BodyBytes {
     pub(crate) fn read_exact_len(reader: &mut impl Read, len: usize) -> io::Result<BodyBytes> {
         if let Some(mapped) = BodyBytes::mapped(len) {
             let mut bytes = mapped?;
-            reader.read_exact(bytes.as_mut_slice())?;
-            expect_end(reader, len)?;
+            bytes.fill_from(reader)?;
             return Ok(bytes);
         }
         let mut bytes = Vec::with_capacity(len);
@@ -85,6 +84,14 @@ impl BodyBytes {
         }
         expect_end(reader, len)?;
         Ok(BodyBytes::Heap(bytes))
+    }
+
+    /// Fills these bytes from `reader`, then reads the end of the stream, which must come
+    /// next (errors as in [`read_exact_len`](Self::read_exact_len)).
+    pub(crate) fn fill_from(&mut self, reader: &mut impl Read) -> io::Result<()> {
+        let buf = self.as_mut_slice();
+        reader.read_exact(buf)?;
+        expect_end(reader, buf.len())
     }
 
     /// Reads a body without a length to its end, or to `max` bytes, whichever comes first.

@@ -769,13 +769,20 @@ fn configuration_errors_come_before_any_request() {
 
 #[test]
 fn the_key_never_leaks_into_debug_or_traces() {
+    // The server echoes the key with every character written as a JSON `\uXXXX` escape in
+    // its body, and percent-encoded in a header.
+    let escaped: String = KEY.bytes().map(|b| format!("\\u{b:04x}")).collect();
     let server = Server::script(vec![
-        Reply::new(500, "boom").header("retry-after-ms", "1"),
+        Reply::new(500, format!(r#"{{"detail":"bad key {escaped}"}}"#))
+            .header("retry-after-ms", "1")
+            .header("x-echo", &format!("key%3D{}", KEY.replace('-', "%2D"))),
         Reply::json(200, SAMPLE),
     ]);
     let log = Arc::new(Mutex::new(String::new()));
     let sink = Arc::clone(&log);
     let client = builder(&server, &Sleeps::default())
+        // A custom header that carries the key as well (some proxies want it twice).
+        .header("X-Upstream-Token", KEY)
         .trace(move |event| {
             let mut log = sink.lock().unwrap();
             log.push_str(&format!("{event:?}\n"));
@@ -792,7 +799,20 @@ fn the_key_never_leaks_into_debug_or_traces() {
     retrieve(&client, "s").unwrap();
     let log = log.lock().unwrap().clone();
     assert!(!log.contains(KEY), "{log}");
+    assert!(!log.contains(&escaped), "{log}");
+    assert!(!log.contains("%2D"), "{log}");
     assert!(log.contains("Authorization: Bearer <REDACTED>"), "{log}");
+    assert!(log.contains("X-Upstream-Token: <REDACTED>"), "{log}");
+    assert!(log.contains("key%3D<REDACTED>"), "{log}");
+    // The error of a client without retries: its body, decoded, has no key either.
+    let server = Server::script(vec![Reply::new(
+        401,
+        format!(r#"{{"detail":"bad key {escaped}"}}"#),
+    )]);
+    let e = retrieve(&builder(&server, &Sleeps::default()).build().unwrap(), "s").unwrap_err();
+    assert_no_key(&e);
+    let body = e.body().unwrap();
+    assert_eq!(body, r#"{"detail":"bad key <REDACTED>"}"#);
     assert!(log.contains("Retry"), "{log}");
     assert!(log.contains("status: 500"), "{log}");
     // But the server did get it.

@@ -74,16 +74,81 @@ impl ApiKey {
     }
 
     /// `text` with every occurrence of the key replaced by `<REDACTED>`, for text the server
-    /// wrote (an error body, a header) that may echo the key back. Keys shorter than
-    /// [`MIN_REDACTED_KEY_LEN`] are not searched for: replacing every `a` would garble the
-    /// text and protect nothing.
+    /// wrote (an error body, a header) that may echo the key back. The key is found however
+    /// its characters are written: as themselves, as JSON escapes (`\u0026`, `\/`; a JSON
+    /// encoder may escape `&`, `<`, `>`), or percent-encoded (`%26`), so that decoding the
+    /// text later cannot bring it back. Keys shorter than [`MIN_REDACTED_KEY_LEN`] are not
+    /// searched for: replacing every `a` would garble the text and protect nothing.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.0.len() >= MIN_REDACTED_KEY_LEN && text.contains(self.0.as_str()) {
-            Cow::Owned(text.replace(self.0.as_str(), REDACTED))
-        } else {
-            Cow::Borrowed(text)
+        let key = self.0.as_bytes();
+        if key.len() < MIN_REDACTED_KEY_LEN {
+            return Cow::Borrowed(text);
         }
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        // `text[done..i]` is still to be copied; every match starts at an ASCII byte and
+        // spans whole characters, so both ends are character boundaries.
+        let (mut done, mut i) = (0, 0);
+        while i < bytes.len() {
+            match bytes.get(i..).and_then(|rest| key_spelled_at(rest, key)) {
+                Some(len) => {
+                    out.push_str(text.get(done..i).unwrap_or_default());
+                    out.push_str(REDACTED);
+                    i += len;
+                    done = i;
+                }
+                None => i += 1,
+            }
+        }
+        if done == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(text.get(done..).unwrap_or_default());
+        Cow::Owned(out)
     }
+}
+
+/// The length of `key` (ASCII) spelled at the start of `text`, each character as itself, a
+/// JSON escape (`\u0061` in either case, `\/`, `\\`, `\"`) or a percent-escape (`%61`); the
+/// longest when several spellings match (`\\` is one escaped or two plain backslashes).
+fn key_spelled_at(text: &[u8], key: &[u8]) -> Option<usize> {
+    // Most positions: nothing can start here (and nothing is allocated).
+    if !matches!(text.first(), Some(&c) if Some(&c) == key.first() || c == b'\\' || c == b'%') {
+        return None;
+    }
+    let hex = |digits: &[u8]| -> Option<u32> {
+        digits
+            .iter()
+            .try_fold(0u32, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
+    };
+    // The lengths of the spellings of `k` at the start of `rest`.
+    let spellings = |rest: &[u8], k: u8| {
+        let plain = rest.first() == Some(&k);
+        let json = match rest {
+            [b'\\', b'u', digits @ ..] => digits.get(..4).and_then(hex) == Some(u32::from(k)),
+            _ => false,
+        };
+        let short = matches!(k, b'/' | b'\\' | b'"') && rest.get(..2) == Some(&[b'\\', k][..]);
+        let percent = rest.first() == Some(&b'%') && rest.get(1..3).and_then(hex) == Some(u32::from(k));
+        [(plain, 1), (json, 6), (short, 2), (percent, 3)]
+            .into_iter()
+            .filter_map(|(matched, len)| matched.then_some(len))
+    };
+    // Every offset the spellings of the key so far can end at (few: escapes are rare).
+    let mut ends = vec![0usize];
+    for &k in key {
+        let mut next: Vec<usize> = ends
+            .iter()
+            .flat_map(|&at| spellings(text.get(at..).unwrap_or_default(), k).map(move |n| at + n))
+            .collect();
+        next.sort_unstable();
+        next.dedup();
+        if next.is_empty() {
+            return None;
+        }
+        ends = next;
+    }
+    ends.last().copied()
 }
 
 /// What [`ApiKey::redact`] writes in place of the key.
@@ -225,6 +290,36 @@ mod tests {
         );
         let short = ApiKey::new("a").unwrap();
         assert_eq!(short.redact("a banana"), "a banana");
+    }
+
+    #[test]
+    fn echoed_keys_are_redacted_however_they_are_escaped() {
+        let key = ApiKey::new("llx-a&b/c<d\\e\"f").unwrap();
+        for echo in [
+            r#"llx-a&b/c<d\e"f"#,
+            // JSON, as Go's encoder writes `&`, `<`, `>`; `\/`; upper-case hex; every character.
+            r#"llx-a\u0026b\/c\u003Cd\\e\"f"#,
+            r#"\u006c\u006C\u0078\u002d\u0061\u0026\u0062\u002f\u0063\u003c\u0064\u005c\u0065\u0022\u0066"#,
+            // Percent-encoded, as in an echoed URL.
+            "llx-a%26b%2Fc%3cd%5Ce%22f",
+        ] {
+            let text = format!("{{\"detail\":\"Invalid key é{echo}é, {echo}\"}}");
+            assert_eq!(
+                key.redact(&text),
+                "{\"detail\":\"Invalid key é<REDACTED>é, <REDACTED>\"}",
+                "{echo}"
+            );
+        }
+        // Near misses stay as they are: a different escaped character, a cut escape.
+        for text in [
+            r#"llx-a\u0027b/c<d\e"f"#,
+            r#"llx-a\u002"#,
+            "llx-a%2",
+            "llx-a%zz",
+            r#"llx-a\+0026"#,
+        ] {
+            assert!(matches!(key.redact(text), Cow::Borrowed(_)), "{text}");
+        }
     }
 
     #[test]

@@ -148,13 +148,18 @@ impl std::fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
-            .field("headers", &self.headers)
+            .field("headers", &header_names(&self.headers))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
     }
+}
+
+/// Header names for `Debug` output: values may be secrets (the key, a proxy's token).
+fn header_names(headers: &[(String, String)]) -> Vec<String> {
+    headers.iter().map(|(n, _)| format!("{n}: <hidden>")).collect()
 }
 
 impl ClientBuilder {
@@ -341,7 +346,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("api_key", &i.api_key)
             .field("base_url", &i.base_url)
-            .field("extra_headers", &i.extra_headers)
+            .field("extra_headers", &header_names(&i.extra_headers))
             .field("timeout", &i.timeout)
             .field("connect_timeout", &i.connect_timeout)
             .field("max_retries", &i.max_retries)
@@ -702,7 +707,8 @@ impl Client {
                     if n.eq_ignore_ascii_case("authorization") {
                         (n.clone(), "Bearer <REDACTED>".to_owned())
                     } else {
-                        (n.clone(), v.clone())
+                        // A custom header may carry the key too.
+                        (n.clone(), self.inner.api_key.redact(v).into_owned())
                     }
                 })
                 .collect();

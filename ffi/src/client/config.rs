@@ -162,8 +162,8 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// Checks a base URL: `http://` or `https://`, a host, no whitespace, no query or
-/// fragment. Returns it without trailing slashes, ready for `+ "/api/v1/chat/..."`.
+/// Checks a base URL: `http://` or `https://`, a host, a port from 1 to 65535 if any, no
+/// user name or password, no whitespace, no query or fragment, valid URL syntax. Returns it without trailing slashes, ready for `+ "/api/v1/chat/..."`.
 pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
     let invalid = |why: &str| {
         ClientError::new(
@@ -186,9 +186,30 @@ pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
     if url.contains(['?', '#']) {
         return Err(invalid("it must not have a query or fragment"));
     }
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() || host.starts_with(':') {
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        // Not repeated: the text before `@` may be a password.
+        return Err(ClientError::new(
+            ClientErrorKind::InvalidConfig,
+            "invalid base URL: it must not contain a user name or password (send credentials \
+             in a custom header)",
+        ));
+    }
+    if authority.is_empty() || authority.starts_with(':') {
         return Err(invalid("it has no host"));
+    }
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|e| invalid(&format!("it is not a valid URL ({e})")))?;
+    // What follows the host, if anything, is `:port`.
+    let after_host = uri
+        .host()
+        .and_then(|host| authority.strip_prefix(host))
+        .unwrap_or_default();
+    if let Some(port) = after_host.strip_prefix(':') {
+        if !matches!(port.parse::<u16>(), Ok(1..)) || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("its port must be a number from 1 to 65535"));
+        }
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -345,9 +366,32 @@ mod tests {
             "http://x/?q=1",
             "http://x/#f",
             "",
+            "http://[::1",
+            "http://h\\evil",
+            "http://h%20x/",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:",
+            "http://127.0.0.1:+80",
+            "http://127.0.0.1:80a/x",
         ] {
             let e = validate_base_url(bad).unwrap_err();
             assert_eq!(e.kind(), ClientErrorKind::InvalidConfig, "{bad}");
+        }
+        assert_eq!(
+            validate_base_url("http://[::1]:8080/p/").unwrap(),
+            "http://[::1]:8080/p"
+        );
+        assert_eq!(
+            validate_base_url("https://h:65535").unwrap(),
+            "https://h:65535"
+        );
+        // Credentials in the URL: refused, and not repeated in the message.
+        for url in ["http://user:hunter2@127.0.0.1:1", "https://hunter2@h/x"] {
+            let e = validate_base_url(url).unwrap_err();
+            assert_eq!(e.kind(), ClientErrorKind::InvalidConfig);
+            assert!(!format!("{e} {e:?}").contains("hunter2"), "{e}");
+            assert!(e.to_string().contains("user name or password"), "{e}");
         }
     }
 

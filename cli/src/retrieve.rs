@@ -208,14 +208,14 @@ pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
         organization_id: args.organization_id.clone(),
         project_id: args.project_id.clone(),
     };
-    // Decoded while it arrives (a large body on a helper thread), with the CLI's capacities;
-    // the body is saved and printed only once all of it is valid.
+    // Decoded while it arrives (a large body on a helper thread), with the CLI's capacities,
+    // and retried like `retrieve` (nothing is visited); the body is saved and printed only
+    // once all of it is valid.
     client
-        .retrieve_visiting_with::<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY, _>(
+        .retrieve_parsed_with::<ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY, _>(
             args.session_id(),
             &options,
             ParseOptions::default(),
-            |_| {},
             |body, session| save_and_print(args, body, session),
         )
         .map_err(|e| client_error(&e))?

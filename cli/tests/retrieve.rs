@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use lcsession_testserver::{Reply, Server};
+use lcsession_testserver::{BodyMode, Reply, Server};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lcsession");
@@ -859,4 +859,34 @@ fn help_mentions_retrieve_and_the_environment() {
     ] {
         assert!(help.contains(word), "{word} missing from {help}");
     }
+}
+
+#[test]
+fn a_large_body_cut_off_after_many_events_is_fetched_again() {
+    // 3 MiB: decoded while it arrives, so thousands of events are decoded before the cut.
+    let doc = std::sync::Arc::new(lcsession_gen::long_texts(3 << 20, 5).into_bytes());
+    let cut = doc.len() * 4 / 5;
+    let server = Server::script(vec![
+        Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(cut)),
+        Reply::shared(200, doc.clone()),
+    ]);
+    let base = server.base_url();
+    let out = run_env(
+        &[
+            "retrieve",
+            "--base-url",
+            &base,
+            "--api-key",
+            KEY,
+            "--max-retries",
+            "1",
+            "--format",
+            "raw",
+            "ses-cut",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stdout == *doc);
+    assert_eq!(server.requests().len(), 2);
 }

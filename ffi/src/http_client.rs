@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use lcsession_core::ParseOptions;
 
-use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions};
+use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions, Revisits};
 use crate::event::lcs_event;
 use crate::http_body::lcs_body;
 use crate::http_error::lcs_client_error;
@@ -635,6 +635,7 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
                 request.id,
                 &request.options,
                 ParseOptions::default(),
+                Revisits::Refused,
                 &mut visit,
             )?;
             // The body goes to its handle before its last piece is decoded, so that the

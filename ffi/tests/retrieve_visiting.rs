@@ -366,3 +366,40 @@ fn retrieve_visiting_with_calls_nothing_on_failure() {
     assert!(!called, "`then` runs only for a valid session");
     assert_eq!(server.requests().len(), 2, "neither is retried");
 }
+
+#[test]
+fn retrieve_parsed_with_retries_a_body_cut_after_its_events_were_decoded() {
+    // Cut at 80% (thousands of events decoded): `retrieve_visiting` must not fetch it again,
+    // `retrieve_parsed_with` (no visitor) does, like `retrieve`.
+    let doc = Arc::new(big_session(3000));
+    let (_, want_session) = expected(&doc);
+    let cut = doc.len() * 4 / 5;
+    for mode in [BodyMode::Truncated(cut), BodyMode::Reset(cut)] {
+        let server = Server::script(vec![
+            Reply::shared(200, doc.clone()).mode(mode.clone()),
+            Reply::shared(200, doc.clone()),
+        ]);
+        let got = client(&server, 2)
+            .retrieve_parsed_with::<128, 512, 16, _>(
+                "ses-big",
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |body, session| {
+                    assert!(body.as_bytes() == doc.as_slice());
+                    format!("{session:?}")
+                },
+            )
+            .unwrap();
+        assert_eq!(got, want_session, "{mode:?}");
+        assert_eq!(server.requests().len(), 2, "{mode:?}");
+
+        // The same cut with a visitor: one request, the error names the visited events.
+        let server = Server::script(vec![
+            Reply::shared(200, doc.clone()).mode(mode.clone()),
+            Reply::shared(200, doc.clone()),
+        ]);
+        let e = visiting(&client(&server, 2), &mut Vec::new()).unwrap_err();
+        assert!(e.to_string().contains("not retried"), "{e}");
+        assert_eq!(server.requests().len(), 1, "{mode:?}");
+    }
+}

@@ -495,7 +495,8 @@ impl Client {
         parse: ParseOptions,
         mut visit: impl FnMut(&Event<'_>),
     ) -> Result<RetrievedSession, ClientError> {
-        let (received, attempts) = self.receive_decoding(session_id, options, parse, &mut visit)?;
+        let (received, attempts) =
+            self.receive_decoding(session_id, options, parse, Revisits::Refused, &mut visit)?;
         let Received {
             body,
             feed,
@@ -538,7 +539,44 @@ impl Client {
         mut visit: impl FnMut(&Event<'_>),
         then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
     ) -> Result<R, ClientError> {
-        let (body, pending) = self.receive_pending(session_id, options, parse, &mut visit)?;
+        let (body, pending) =
+            self.receive_pending(session_id, options, parse, Revisits::Refused, &mut visit)?;
+        let session = pending.finish(&body, &mut visit)?;
+        Ok(then(&body, &session))
+    }
+
+    /// [`retrieve`](Self::retrieve) then [`SessionBody::parse_with`], sooner: the body is
+    /// decoded while it arrives, as by
+    /// [`retrieve_visiting_with`](Self::retrieve_visiting_with), and `then` gets the body
+    /// and its session. There is no visitor, so the retries are exactly `retrieve`'s: a body
+    /// cut off anywhere is fetched again. `then` is not called when the retrieve or the
+    /// decoding fails.
+    ///
+    /// ```no_run
+    /// use lcsession::client::{Client, RetrieveOptions};
+    /// use lcsession_core::ParseOptions;
+    ///
+    /// # fn main() -> Result<(), lcsession::client::ClientError> {
+    /// let client = Client::builder().build()?;
+    /// let events = client.retrieve_parsed_with::<256, 4096, 64, _>(
+    ///     "ses-abc123",
+    ///     &RetrieveOptions::default(),
+    ///     ParseOptions::default(),
+    ///     |_body, session| session.event_count(),
+    /// )?;
+    /// println!("{events} events");
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve_parsed_with<const ID: usize, const TEXT: usize, const LIST: usize, R>(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
+    ) -> Result<R, ClientError> {
+        let mut visit = |_: &Event<'_>| {};
+        let (body, pending) =
+            self.receive_pending(session_id, options, parse, Revisits::Allowed, &mut visit)?;
         let session = pending.finish(&body, &mut visit)?;
         Ok(then(&body, &session))
     }
@@ -551,9 +589,11 @@ impl Client {
         session_id: &str,
         options: &RetrieveOptions,
         parse: ParseOptions,
+        revisits: Revisits,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<(SessionBody, Pending<'_, ID, TEXT, LIST>), ClientError> {
-        let (received, attempts) = self.receive_decoding(session_id, options, parse, visit)?;
+        let (received, attempts) =
+            self.receive_decoding(session_id, options, parse, revisits, visit)?;
         let Received {
             body,
             feed,
@@ -576,6 +616,7 @@ impl Client {
         session_id: &str,
         options: &RetrieveOptions,
         parse: ParseOptions,
+        revisits: Revisits,
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<(Received<ID, TEXT, LIST>, u32), ClientError> {
         let url = self.url_for(session_id, options)?;
@@ -592,7 +633,7 @@ impl Client {
                     feed,
                     utf8_valid,
                 }),
-                Err(mut failure) if visited > 0 => {
+                Err(mut failure) if visited > 0 && revisits == Revisits::Refused => {
                     failure.retryable = false;
                     failure.error = failure.error.with_note(&format!(
                         "not retried: {visited} events of the body were already visited"
@@ -817,6 +858,16 @@ impl Client {
         }
         Ok(SessionBody::new(bytes, status, request_id, url.to_owned()))
     }
+}
+
+/// Whether a body that fails after some of its events were visited may be fetched again
+/// (its events visited again from the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Revisits {
+    /// No: the caller's visitor has seen them (the error says how many).
+    Refused,
+    /// Yes: the visitor does nothing.
+    Allowed,
 }
 
 /// How an attempt reads a 2xx body: given the reader, the `Content-Length` if any, and the

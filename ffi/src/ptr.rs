@@ -106,6 +106,20 @@ pub(crate) unsafe fn chars_or_empty<'a>(
     unsafe { chars(text, len) }
 }
 
+/// [`chars_or_empty`] as UTF-8: text that is not UTF-8 is `LCS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As for [`bytes`].
+#[inline]
+pub(crate) unsafe fn utf8_or_empty<'a>(
+    text: *const c_char,
+    len: usize,
+) -> Result<&'a str, lcs_result> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { chars_or_empty(text, len) }?;
+    core::str::from_utf8(bytes).map_err(|_| lcs_result::LCS_INVALID_ARGUMENT)
+}
+
 /// The caller's writable `(buf, cap)` byte range, filled front to back. It never forms a
 /// reference to the caller's memory (which may be uninitialised) and never writes past `cap`.
 pub(crate) struct Sink {

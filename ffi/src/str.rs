@@ -329,7 +329,7 @@ pub unsafe extern "C" fn lcs_jstr_equals(
         // SAFETY: the caller's contract on `s`.
         let raw = unsafe { jstr_bytes(s) }?;
         // SAFETY: the caller's contract on `text`/`len`.
-        let text = unsafe { ptr::chars_or_empty(text, len) }?;
+        let text = unsafe { ptr::utf8_or_empty(text, len) }?.as_bytes();
         let out = Out::new(out_equal)?;
         let eq = decoded_eq(raw, text)?;
         // SAFETY: `out_equal` is writable (caller's contract).

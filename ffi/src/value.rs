@@ -349,7 +349,7 @@ pub unsafe extern "C" fn lcs_value_get(
         // SAFETY: the caller's contract on `v`.
         let text = unsafe { value_bytes(v) }?;
         // SAFETY: the caller's contract on `key`.
-        let key = unsafe { ptr::chars_or_empty(key, key_len) }?;
+        let key = unsafe { ptr::utf8_or_empty(key, key_len) }?.as_bytes();
         let out = Out::new(out_value)?;
         if lcs_value_kind::of(text) != lcs_value_kind::LCS_VALUE_OBJECT {
             return Err(lcs_result::LCS_WRONG_KIND);

@@ -1076,7 +1076,7 @@ fn unescape_never_overflows_and_leaves_short_buffers_alone() {
         );
         assert!(eq);
         assert_eq!(
-            lcs_jstr_equals(&js, want.as_ptr().cast(), want.len() - 1, &mut eq),
+            lcs_jstr_equals(&js, want.as_ptr().cast(), "café ".len(), &mut eq),
             lcs_result::LCS_OK
         );
         assert!(!eq);
@@ -1606,4 +1606,54 @@ fn one_pass_visiting_sees_what_the_cursor_sees() {
         lcs_result::LCS_NULL_ARGUMENT
     );
     assert!(out.is_null());
+}
+
+#[test]
+fn text_arguments_that_are_not_utf8_are_invalid_arguments() {
+    // The header's convention: text that is not UTF-8 is LCS_INVALID_ARGUMENT (it used to
+    // compare, or be looked up, as raw bytes).
+    let doc = br#"{"caf\u00e9":1,"a":2}"#;
+    let value = lcs_value {
+        data: doc.as_ptr().cast(),
+        len: doc.len(),
+        kind: lcs_value_kind::LCS_VALUE_OBJECT,
+    };
+    let js = lcs_jstr {
+        data: b"caf\xc3\xa9".as_ptr().cast(),
+        len: 5,
+        escaped: false,
+    };
+    for bad in [&b"caf\xc3"[..], b"\xff", b"caf\xe9", b"a\xed\xa0\x80"] {
+        let mut eq = true;
+        // SAFETY: every pointer is valid for its length.
+        unsafe {
+            assert_eq!(
+                lcs_jstr_equals(&js, bad.as_ptr().cast(), bad.len(), &mut eq),
+                lcs_result::LCS_INVALID_ARGUMENT,
+                "{bad:?}"
+            );
+            assert!(eq, "out_equal untouched");
+            let mut got = MaybeUninit::<lcs_value>::uninit();
+            assert_eq!(
+                lcs_value_get(&value, bad.as_ptr().cast(), bad.len(), got.as_mut_ptr()),
+                lcs_result::LCS_INVALID_ARGUMENT,
+                "{bad:?}"
+            );
+        }
+    }
+    // The same text as UTF-8 is found.
+    let mut eq = false;
+    let mut got = MaybeUninit::<lcs_value>::uninit();
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(
+            lcs_jstr_equals(&js, "café".as_ptr().cast(), 5, &mut eq),
+            lcs_result::LCS_OK
+        );
+        assert!(eq);
+        assert_eq!(
+            lcs_value_get(&value, "café".as_ptr().cast(), 5, got.as_mut_ptr()),
+            lcs_result::LCS_OK
+        );
+    }
 }

@@ -56,7 +56,8 @@ pub struct lcs_client_error_info {
     /// The HTTP status of the response, or 0 when no response arrived (configuration,
     /// connection and timeout errors).
     pub status: u16,
-    /// How many HTTP attempts were made (0 when the error came before any request).
+    /// How many HTTP attempts the failed call made: 0 when it failed before any request, and
+    /// for `lcs_body_parse`, which decodes a body already received and makes none.
     pub attempts: u32,
     /// The whole error on one line, like the official CLI:
     /// `GET "https://host/api/v1/chat/ses-1": 404 Not Found (request id req_1)`.

@@ -88,7 +88,9 @@ pub struct lcs_parse_error {
     pub line: usize,
     /// 1-based column of `offset`, counted in characters (not bytes).
     pub column: usize,
-    /// True when the problem is inside an event; its zero-based index is then `event`.
+    /// True for a schema error inside an event (a missing field, a field of the wrong type):
+    /// its zero-based index is then `event`. Syntax errors (`lcs_result_is_syntax_error`)
+    /// carry no event index, only `offset`, `line` and `column`, wherever they are.
     pub has_event: bool,
     /// Zero-based index of the event at fault (meaningful when `has_event`).
     pub event: usize,

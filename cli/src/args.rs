@@ -16,6 +16,39 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// The API's options, given before or after the subcommand.
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// The API key and base URL: global options, as in the official CLI
+/// (`lcsession --api-key KEY beta:chat retrieve ...`), used by `retrieve` only.
+#[derive(Debug, clap::Args)]
+pub struct ApiArgs {
+    /// API key for `retrieve` [default: $LLAMA_CLOUD_API_KEY, else $LLAMA_PARSE_API_KEY].
+    #[arg(long, value_name = "KEY", global = true)]
+    pub api_key: Option<String>,
+
+    /// API base URL for `retrieve` [default: $LLAMA_CLOUD_BASE_URL, else
+    /// https://api.cloud.llamaindex.ai].
+    // The doc comment is `--help` text, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
+    #[arg(long, value_name = "URL", global = true)]
+    pub base_url: Option<String>,
+}
+
+impl ApiArgs {
+    /// The name of an option given that only `retrieve` uses.
+    pub fn given(&self) -> Option<&'static str> {
+        if self.api_key.is_some() {
+            Some("--api-key")
+        } else if self.base_url.is_some() {
+            Some("--base-url")
+        } else {
+            None
+        }
+    }
 }
 
 /// The subcommands.
@@ -67,8 +100,11 @@ pub struct InspectArgs {
 
 impl InspectArgs {
     /// The combinations the parser cannot rule out: `--compact` with a format that has no
-    /// compact form.
-    pub fn conflict(&self) -> Option<String> {
+    /// compact form, and the API's options (`api`), which only `retrieve` uses.
+    pub fn conflict(&self, api: &ApiArgs) -> Option<String> {
+        if let Some(option) = api.given() {
+            return Some(format!("`{option}` applies to `retrieve`, not `inspect`"));
+        }
         let name = match self.format {
             Format::Text => "text",
             Format::Yaml => "yaml",
@@ -125,16 +161,6 @@ pub struct RetrieveArgs {
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
 
-    /// API key [default: $LLAMA_CLOUD_API_KEY, else $LLAMA_PARSE_API_KEY].
-    #[arg(long, value_name = "KEY")]
-    pub api_key: Option<String>,
-
-    /// API base URL [default: $LLAMA_CLOUD_BASE_URL, else https://api.cloud.llamaindex.ai].
-    // The doc comment is `--help` text, where a bare URL reads best.
-    #[allow(rustdoc::bare_urls)]
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-
     /// Retries after a failed attempt (connection errors, timeouts, 408, 409, 429, 5xx)
     /// [default: 2].
     #[arg(long, value_name = "N")]
@@ -150,8 +176,11 @@ pub struct RetrieveArgs {
     #[arg(long, value_enum)]
     pub format: Option<RetrieveFormat>,
 
-    /// Save the body, exactly as received, to FILE (written under a temporary name, then
-    /// renamed into place). Without --format, nothing is printed.
+    /// Save the body, exactly as received, to FILE. A new or existing regular file is
+    /// written under a temporary name, then renamed into place (an existing file keeps its
+    /// permissions); a symlink is followed and its target written, the link kept; a pipe,
+    /// FIFO or device (e.g. /dev/stdout) is written into directly. Without --format,
+    /// nothing is printed.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 

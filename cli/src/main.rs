@@ -6,7 +6,8 @@
 //!   [--api-key KEY] [--base-url URL] [--max-retries N] [--timeout SECONDS]
 //!   [--format pretty|json|yaml|transcript|raw] [--output FILE] [--debug]`, also spelled
 //!   `lcsession beta:chat retrieve` like the official CLI: fetch a session from the API
-//!   (`GET /api/v1/chat/{session_id}`) with the `lcsession::client` client.
+//!   (`GET /api/v1/chat/{session_id}`) with the `lcsession::client` client. `--api-key` and
+//!   `--base-url` are global options, also accepted before the subcommand.
 //!
 //! Exit status: 0 on success (also when the reader of the output goes away early), 1 on bad
 //! input, I/O, configuration or request errors, 2 on usage errors. Errors go to stderr as
@@ -34,7 +35,7 @@ use crate::error::CliError;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Inspect(args) = &cli.command {
-        if let Some(conflict) = args.conflict() {
+        if let Some(conflict) = args.conflict(&cli.api) {
             // A usage error like clap's own (exit status 2), with the subcommand's usage.
             let mut cli = Cli::command();
             cli.build();
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
         Command::Retrieve(args)
         | Command::BetaChat {
             command: BetaChatCommand::Retrieve(args),
-        } => retrieve::run(args),
+        } => retrieve::run(args, &cli.api),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,7 +22,7 @@ use lcsession::client::{
 };
 use lcsession_core::ParseOptions;
 
-use crate::args::{RetrieveArgs, RetrieveFormat};
+use crate::args::{ApiArgs, RetrieveArgs, RetrieveFormat};
 use crate::emit::Emit as _;
 use crate::error::CliError;
 use crate::inspect::{CliSession, ID_CAPACITY, LIST_CAPACITY, TEXT_CAPACITY};
@@ -173,12 +173,12 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64) -> String {
 }
 
 /// Builds the client from the arguments (the environment fills the rest).
-fn build_client(args: &RetrieveArgs) -> Result<Client, CliError> {
+fn build_client(args: &RetrieveArgs, api: &ApiArgs) -> Result<Client, CliError> {
     let mut builder = Client::builder();
-    if let Some(key) = &args.api_key {
+    if let Some(key) = &api.api_key {
         builder = builder.api_key(key);
     }
-    if let Some(url) = &args.base_url {
+    if let Some(url) = &api.base_url {
         builder = builder.base_url(url);
     }
     if let Some(retries) = args.max_retries {
@@ -202,8 +202,8 @@ fn build_client(args: &RetrieveArgs) -> Result<Client, CliError> {
 }
 
 /// Runs `retrieve`.
-pub fn run(args: &RetrieveArgs) -> Result<(), CliError> {
-    let client = build_client(args)?;
+pub fn run(args: &RetrieveArgs, api: &ApiArgs) -> Result<(), CliError> {
+    let client = build_client(args, api)?;
     let options = RetrieveOptions {
         organization_id: args.organization_id.clone(),
         project_id: args.project_id.clone(),

@@ -890,3 +890,55 @@ fn a_large_body_cut_off_after_many_events_is_fetched_again() {
     assert!(out.stdout == *doc);
     assert_eq!(server.requests().len(), 2);
 }
+
+#[test]
+fn api_key_and_base_url_are_global_options() {
+    // As in the official CLI: `llp --api-key KEY --base-url URL beta:chat retrieve ...`.
+    let server = Server::script(vec![Reply::json(200, sample()); 3]);
+    let base = server.base_url();
+    let forms: [&[&str]; 3] = [
+        &[
+            "--api-key",
+            KEY,
+            "--base-url",
+            &base,
+            "beta:chat",
+            "retrieve",
+            SAMPLE_ID,
+        ],
+        &["--base-url", &base, "retrieve", "--api-key", KEY, SAMPLE_ID],
+        &[
+            "beta:chat",
+            "--api-key",
+            KEY,
+            "retrieve",
+            "--base-url",
+            &base,
+            SAMPLE_ID,
+        ],
+    ];
+    for form in forms {
+        let mut args = form.to_vec();
+        args.extend_from_slice(&["--max-retries", "0", "--format", "raw"]);
+        assert_eq!(stdout_ok(&run_env(&args, &[])), sample(), "{form:?}");
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for r in requests {
+        assert_eq!(
+            r.header("authorization").map(str::to_owned),
+            Some(format!("Bearer {KEY}"))
+        );
+    }
+    // `inspect` has no use for them: a usage error, not silently ignored.
+    let sample = sample_path();
+    for option in ["--api-key", "--base-url"] {
+        let out = run_env(&[option, "x", "inspect", sample.to_str().unwrap()], &[]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!("`{option}` applies to `retrieve`, not `inspect`")),
+            "{stderr}"
+        );
+    }
+}

@@ -145,6 +145,9 @@ fn debug_text(event: &TraceEvent<'_>, attempts: u64) -> String {
                 header(&mut out, ">", name, value);
             }
         }
+        TraceEvent::Redirected { url, .. } => {
+            let _ = writeln!(out, "* redirected to {}", escape_controls(url, false));
+        }
         TraceEvent::Response {
             status, headers, ..
         } => {

@@ -873,3 +873,44 @@ fn a_key_echoed_by_the_server_is_redacted() {
     assert!(log.contains("x-echo: Bearer <REDACTED>"), "{log}");
     assert!(!log.contains(KEY), "{log}");
 }
+
+#[test]
+fn redirects_are_followed_and_the_key_goes_only_to_the_same_host() {
+    // Same host: the key goes along (as with the SDKs' HTTP stacks); the trace shows the hop.
+    let server = Server::script(vec![
+        Reply::new(302, "").header("location", "/api/v1/chat/moved"),
+        Reply::json(200, SAMPLE),
+    ]);
+    let hops = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&hops);
+    let client = builder(&server, &Sleeps::default())
+        .trace(move |event| {
+            if let TraceEvent::Redirected { url, .. } = event {
+                sink.lock().unwrap().push(url.to_string());
+            }
+        })
+        .build()
+        .unwrap();
+    let body = retrieve(&client, "s").unwrap();
+    assert_eq!(body.as_bytes(), SAMPLE);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].target, "/api/v1/chat/moved");
+    let auth = |r: &Request| r.header("authorization").map(str::to_owned);
+    assert_eq!(auth(&requests[1]), Some(format!("Bearer {KEY}")));
+    assert_eq!(
+        *hops.lock().unwrap(),
+        [format!("{}/api/v1/chat/moved", server.base_url())]
+    );
+
+    // Another host (`localhost` is not `127.0.0.1` by name): followed without the key.
+    let other = Server::script(vec![Reply::json(200, SAMPLE)]);
+    let elsewhere = format!("http://localhost:{}/elsewhere", other.addr().port());
+    let server = Server::script(vec![Reply::new(307, "").header("location", &elsewhere)]);
+    let body = retrieve(&builder(&server, &Sleeps::default()).build().unwrap(), "s").unwrap();
+    assert_eq!(body.as_bytes(), SAMPLE);
+    let requests = other.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].target, "/elsewhere");
+    assert_eq!(auth(&requests[0]), None);
+}

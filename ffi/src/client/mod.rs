@@ -50,7 +50,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use lcsession_core::{Event, ParseOptions, Session};
-use ureq::BodyReader;
+use ureq::{BodyReader, ResponseExt as _};
 
 pub use body::SessionBody;
 pub use config::{
@@ -98,7 +98,16 @@ pub enum TraceEvent<'a> {
         /// Every header set by this client, in order, the key redacted.
         headers: &'a [(String, String)],
     },
-    /// Response headers arrived.
+    /// The server redirected the request to `url`, which the client followed (the
+    /// `Authorization` header goes along only to the same host, or from `http` to `https`
+    /// on it).
+    Redirected {
+        /// 0 for the first attempt.
+        attempt: u32,
+        /// Where the request went next.
+        url: &'a str,
+    },
+    /// Response headers arrived (of the last request, after any redirects).
     Response {
         /// 0 for the first attempt.
         attempt: u32,
@@ -284,7 +293,11 @@ impl ClientBuilder {
             .timeout_global(Some(timeout))
             .timeout_connect(Some(connect_timeout))
             .user_agent(USER_AGENT)
-            .accept("application/json");
+            .accept("application/json")
+            // As the official SDKs' HTTP stacks do: redirects are followed, and the key goes
+            // along only to the same host (ureq's default drops it everywhere).
+            .redirect_auth_headers(ureq::config::RedirectAuthHeaders::SameHost)
+            .save_redirect_history(self.trace.is_some());
         #[cfg(feature = "platform-verifier")]
         let config = if self.platform_roots {
             config.tls_config(
@@ -764,6 +777,15 @@ impl Client {
             request = request.header(name.as_str(), value.as_str());
         }
         let response = request.call().map_err(|e| transport_failure(e, url))?;
+        if let Some(history) = response.get_redirect_history() {
+            // Kept only when tracing: the request's URL, then each place it was sent on to.
+            for to in history.iter().skip(1) {
+                self.emit(&TraceEvent::Redirected {
+                    attempt,
+                    url: &to.to_string(),
+                });
+            }
+        }
 
         let status = response.status().as_u16();
         let header = |name: &str| {

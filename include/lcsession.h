@@ -860,7 +860,9 @@ typedef struct lcs_parse_error {
    */
   size_t column;
   /**
-   * True when the problem is inside an event; its zero-based index is then `event`.
+   * True for a schema error inside an event (a missing field, a field of the wrong type):
+   * its zero-based index is then `event`. Syntax errors (`lcs_result_is_syntax_error`)
+   * carry no event index, only `offset`, `line` and `column`, wherever they are.
    */
   bool has_event;
   /**
@@ -900,7 +902,8 @@ typedef struct lcs_client_error_info {
    */
   uint16_t status;
   /**
-   * How many HTTP attempts were made (0 when the error came before any request).
+   * How many HTTP attempts the failed call made: 0 when it failed before any request, and
+   * for `lcs_body_parse`, which decodes a body already received and makes none.
    */
   uint32_t attempts;
   /**
@@ -1380,9 +1383,17 @@ lcs_result lcs_body_parse(const struct lcs_body *body,
 
 /**
  * Saves the body, byte for byte, as a dump file at `path` (`path_len` bytes, not
- * NUL-terminated; any bytes on Unix, UTF-8 elsewhere), for later offline parsing. The file
- * is written under a temporary name beside `path` and renamed into place, so `path` never
- * holds a partial dump; an existing file is replaced.
+ * NUL-terminated; any bytes on Unix, UTF-8 elsewhere), for later offline parsing.
+ * Symbolic links at `path` are followed and kept; what they lead to decides the rest:
+ *
+ * - nothing, or an existing regular file: the dump is written under a temporary name in
+ *   the same directory, then renamed into place, so the file never holds a partial dump;
+ *   an existing file is replaced and (on Unix) keeps its permissions. A dangling link gets
+ *   its target created this way;
+ * - a FIFO, device or other non-regular file (Unix; e.g. `/dev/stdout` leading to a pipe):
+ *   the bytes are written straight into it, nothing is created or renamed (opening a FIFO
+ *   waits for a reader);
+ * - a directory: `LCS_CLIENT_IO`, nothing is written.
  *
  * Returns `LCS_OK`; `LCS_NULL_ARGUMENT`; `LCS_INVALID_ARGUMENT` for an empty path (nothing
  * is written); or `LCS_CLIENT_IO` with a new error in `*out_error` when `out_error` is not

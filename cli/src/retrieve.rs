@@ -3,9 +3,10 @@
 //!
 //! Order of work: configuration (no request is made when it is unusable), the request (with
 //! the client's retries) and the validation of the whole body with the CLI's capacities
-//! (overlapped: `Client::retrieve_visiting_with` decodes a large body while it arrives),
-//! `--output` (atomic save of the raw bytes), then the printed format. An invalid body
-//! therefore writes nothing at all.
+//! (overlapped: `Client::retrieve_parsed_with` decodes a large body while it arrives),
+//! `--output` (the raw bytes, saved as `SessionBody::save` does: a file is replaced
+//! atomically, a link's target is written, a FIFO or device is written into), then the
+//! printed format. An invalid body therefore writes nothing at all.
 //!
 //! Secrets: the client never puts the API key in its messages or traces (the
 //! `Authorization` header is traced as `Bearer <REDACTED>`), and it replaces the key with

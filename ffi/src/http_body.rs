@@ -232,9 +232,17 @@ fn path_of(bytes: &[u8]) -> Result<std::path::PathBuf, lcs_result> {
 }
 
 /// Saves the body, byte for byte, as a dump file at `path` (`path_len` bytes, not
-/// NUL-terminated; any bytes on Unix, UTF-8 elsewhere), for later offline parsing. The file
-/// is written under a temporary name beside `path` and renamed into place, so `path` never
-/// holds a partial dump; an existing file is replaced.
+/// NUL-terminated; any bytes on Unix, UTF-8 elsewhere), for later offline parsing.
+/// Symbolic links at `path` are followed and kept; what they lead to decides the rest:
+///
+/// - nothing, or an existing regular file: the dump is written under a temporary name in
+///   the same directory, then renamed into place, so the file never holds a partial dump;
+///   an existing file is replaced and (on Unix) keeps its permissions. A dangling link gets
+///   its target created this way;
+/// - a FIFO, device or other non-regular file (Unix; e.g. `/dev/stdout` leading to a pipe):
+///   the bytes are written straight into it, nothing is created or renamed (opening a FIFO
+///   waits for a reader);
+/// - a directory: `LCS_CLIENT_IO`, nothing is written.
 ///
 /// Returns `LCS_OK`; `LCS_NULL_ARGUMENT`; `LCS_INVALID_ARGUMENT` for an empty path (nothing
 /// is written); or `LCS_CLIENT_IO` with a new error in `*out_error` when `out_error` is not

@@ -1,11 +1,12 @@
 //! [`SessionBody`]: a retrieved session, held once as owned bytes.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use lcsession_core::{line_column, Event, ParseOptions, Session};
 
 use super::error::{ClientError, ClientErrorKind};
+use super::save;
 use super::storage::BodyBytes;
 
 /// The body of a successful Get Full Session response, as received (not yet decoded).
@@ -117,30 +118,51 @@ impl SessionBody {
             })
     }
 
-    /// Saves the raw body as a dump file. The file is written beside `path` under a
-    /// temporary name and renamed into place, so `path` never holds a partial dump.
+    /// Saves the raw body as a dump file at `path`, according to what is there (symbolic
+    /// links are followed first; the links themselves are never replaced):
+    ///
+    /// - **Nothing** (the usual case): the dump is written beside `path` under a temporary
+    ///   name, synced, then renamed to `path`, so `path` never holds a partial dump. The
+    ///   new file has the default permissions (0666 less the umask on Unix).
+    /// - **A regular file**, directly or through symlinks: that file (the links' final
+    ///   target, resolved with [`std::fs::canonicalize`]) is replaced atomically the same
+    ///   way, the temporary file being in the target's directory. On Unix the new file gets
+    ///   the permission bits of the file it replaces (e.g. 0600 stays 0600), set before the
+    ///   bytes are written; the owner is not kept (it is the caller's). This includes
+    ///   `/dev/stdout` when standard output is redirected to a file: that file is replaced,
+    ///   not appended to.
+    /// - **A dangling symlink** (or a chain of them): the missing file at the end of the
+    ///   chain is created, atomically as above (temporary name in its directory, then
+    ///   renamed); the link is kept. A missing directory there is an error.
+    /// - **Something else** (Unix: a FIFO, a character or block device, a socket, or
+    ///   `/dev/stdout` leading to a pipe or a terminal): the bytes are written straight into
+    ///   it (opened for writing, without creating, truncating or renaming anything), then
+    ///   flushed. Opening a FIFO waits for a reader. On other platforms such a path is
+    ///   replaced by a new file as in the first case.
+    /// - **A directory** (directly or through symlinks): an error; nothing is written.
+    ///
+    /// A regular file whose name cannot be resolved back to it (say a `/proc/self/fd/N`
+    /// link to a deleted file) is truncated and written in place.
+    ///
+    /// What is at `path` is examined once, before writing: a file that changes kind in
+    /// between is handled as it was. Errors are [`ClientErrorKind::Io`]; their message
+    /// names `path` (and the link's target when the target was being written) and the
+    /// system error.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ClientError> {
         let path = path.as_ref();
-        let io = |what: &str, e: std::io::Error| {
-            ClientError::new(
-                ClientErrorKind::Io,
-                format!("{what} {}: {e}", path.display()),
-            )
-            .with_source(e)
+        let bytes = self.bytes.as_slice();
+        let error = |target: &Path, e: io::Error| {
+            let message = if target != path && path.is_symlink() {
+                format!(
+                    "writing {} (a link to {}): {e}",
+                    path.display(),
+                    target.display()
+                )
+            } else {
+                format!("writing {}: {e}", path.display())
+            };
+            ClientError::new(ClientErrorKind::Io, message).with_source(e)
         };
-        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(format!(".{}.part", std::process::id()));
-        let tmp = path.with_file_name(tmp_name);
-        let written = std::fs::File::create(&tmp)
-            .and_then(|mut f| {
-                f.write_all(self.bytes.as_slice())
-                    .and_then(|()| f.sync_all())
-            })
-            .and_then(|()| std::fs::rename(&tmp, path));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io("writing", e));
-        }
-        Ok(())
+        save::write_dump(path, bytes).map_err(|(target, e)| error(&target, e))
     }
 }

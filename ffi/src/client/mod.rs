@@ -41,6 +41,7 @@ mod platform;
 mod resolve;
 mod retrieved;
 mod retry;
+mod save;
 mod storage;
 mod text_feed;
 mod url;

@@ -942,3 +942,21 @@ fn api_key_and_base_url_are_global_options() {
         );
     }
 }
+
+#[test]
+fn a_header_over_the_capacities_is_said_to_be_so() {
+    // A valid session with more index ids than the CLI holds: not called invalid.
+    let ids: Vec<String> = (0..300).map(|i| format!("\"idx-{i}\"")).collect();
+    let doc = format!(
+        r#"{{"events":[],"session_id":"s","last_updated_at":"t","index_ids":[{}]}}"#,
+        ids.join(",")
+    );
+    let server = Server::script(vec![Reply::json(200, doc.as_bytes())]);
+    let out = retrieve(&server, &["s"]);
+    let stderr = failed(&out);
+    assert!(
+        stderr.contains("the session does not fit the header capacities: field `index_ids`: does not fit its capacity of 256"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not a valid session"), "{stderr}");
+}

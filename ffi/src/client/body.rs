@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use lcsession_core::{line_column, Event, ParseOptions, Session};
+use lcsession_core::{line_column, ErrorKind, Event, ParseOptions, Session};
 
 use super::error::{ClientError, ClientErrorKind};
 use super::save;
@@ -96,9 +96,14 @@ impl SessionBody {
     /// The error for a body the decoder rejected.
     pub fn invalid(&self, error: lcsession_core::Error) -> ClientError {
         let (line, column) = line_column(self.bytes.as_slice(), error.offset());
+        // A value over a header capacity is the reader's limit, not a fault of the session.
+        let what = match error.kind() {
+            ErrorKind::Capacity { .. } => "the session does not fit the header capacities",
+            _ => "the response is not a valid session",
+        };
         ClientError::new(
             ClientErrorKind::InvalidBody,
-            format!("the response is not a valid session: {error} (line {line}, column {column})"),
+            format!("{what}: {error} (line {line}, column {column})"),
         )
         .with_url(&self.url)
         .with_status(self.status)

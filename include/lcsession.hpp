@@ -107,7 +107,7 @@ inline const char *text(const std::optional<std::string_view> &s) noexcept {
 inline std::size_t size(const std::optional<std::string_view> &s) noexcept {
   return s ? s->size() : 0;
 }
-/// An end marker for the single-pass ranges below.
+/// An end marker for the single-pass ranges below (a std::sentinel_for their iterators).
 struct end_sentinel {};
 }  // namespace detail
 
@@ -152,7 +152,7 @@ class json_string {
     detail::check(lcs_jstr_decoded_len(&s_, &n));
     return n;
   }
-  /// The decoded text (borrowed when there are no escapes).
+  /// The decoded text, always a copy (raw() is the borrowed, undecoded view).
   std::string str() const {
     if (!s_.escaped) return std::string(raw());
     std::string out(decoded_size(), '\0');
@@ -200,8 +200,13 @@ class value_range {
    public:
     using value_type = Item;
     using difference_type = std::ptrdiff_t;
+    using reference = const Item &;
+    using pointer = const Item *;
     using iterator_category = std::input_iterator_tag;
+    using iterator_concept = std::input_iterator_tag;
 
+    /// An exhausted iterator (equal to the end).
+    iterator() noexcept : it_{}, done_(true) {}
     explicit iterator(lcs_value_iter it) : it_(it) { advance(); }
     const Item &operator*() const { return item_; }
     const Item *operator->() const { return &item_; }
@@ -209,8 +214,13 @@ class value_range {
       advance();
       return *this;
     }
-    bool operator==(detail::end_sentinel) const { return done_; }
-    bool operator!=(detail::end_sentinel) const { return !done_; }
+    void operator++(int) { advance(); }
+    // Both argument orders, as hidden friends: std::sentinel_for in C++20, and `end == it`
+    // in C++17 too. (In C++20 the explicit order beats the rewritten one: no ambiguity.)
+    friend bool operator==(const iterator &it, detail::end_sentinel) noexcept { return it.done_; }
+    friend bool operator==(detail::end_sentinel, const iterator &it) noexcept { return it.done_; }
+    friend bool operator!=(const iterator &it, detail::end_sentinel) noexcept { return !it.done_; }
+    friend bool operator!=(detail::end_sentinel, const iterator &it) noexcept { return !it.done_; }
 
    private:
     void advance() {
@@ -370,8 +380,13 @@ class token_range {
    public:
     using value_type = token;
     using difference_type = std::ptrdiff_t;
+    using reference = const token &;
+    using pointer = const token *;
     using iterator_category = std::input_iterator_tag;
+    using iterator_concept = std::input_iterator_tag;
 
+    /// An exhausted iterator (equal to the end).
+    iterator() noexcept : it_{}, done_(true) {}
     explicit iterator(lcs_token_iter it) : it_(it) { advance(); }
     const token &operator*() const { return current_; }
     const token *operator->() const { return &current_; }
@@ -379,8 +394,13 @@ class token_range {
       advance();
       return *this;
     }
-    bool operator==(detail::end_sentinel) const { return done_; }
-    bool operator!=(detail::end_sentinel) const { return !done_; }
+    void operator++(int) { advance(); }
+    // Both argument orders, as hidden friends: std::sentinel_for in C++20, and `end == it`
+    // in C++17 too. (In C++20 the explicit order beats the rewritten one: no ambiguity.)
+    friend bool operator==(const iterator &it, detail::end_sentinel) noexcept { return it.done_; }
+    friend bool operator==(detail::end_sentinel, const iterator &it) noexcept { return it.done_; }
+    friend bool operator!=(const iterator &it, detail::end_sentinel) noexcept { return !it.done_; }
+    friend bool operator!=(detail::end_sentinel, const iterator &it) noexcept { return !it.done_; }
 
    private:
     void advance() {
@@ -419,17 +439,17 @@ void value::walk(F &&visit) const {
     std::exception_ptr error;
   } st{&visit, nullptr};
   lcs_token_visitor trampoline = [](void *user, const lcs_token *t) -> bool {
-    state *st = static_cast<state *>(user);
+    state *self = static_cast<state *>(user);
     const token tok = token::from_c(*t);
     try {
-      if constexpr (std::is_void_v<decltype((*st->visit)(tok))>) {
-        (*st->visit)(tok);
+      if constexpr (std::is_void_v<decltype((*self->visit)(tok))>) {
+        (*self->visit)(tok);
         return true;
       } else {
-        return static_cast<bool>((*st->visit)(tok));
+        return static_cast<bool>((*self->visit)(tok));
       }
     } catch (...) {
-      st->error = std::current_exception();
+      self->error = std::current_exception();
       return false;
     }
   };
@@ -464,7 +484,10 @@ struct usage {
 /// One event. Its views point into the parsed bytes (not into the cursor).
 class event {
  public:
-  event() = default;
+  /// An empty event: every field as the C API leaves the fields an event type does not use
+  /// (empty strings, LCS_VALUE_NONE values, LCS_PRESENCE_MISSING), raw() included; its type
+  /// is 0, which is no event type (type_str() says "invalid event type").
+  event() noexcept : e_(empty()) {}
   explicit event(const lcs_event &e) : e_(e) {}
 
   lcs::event_type type() const noexcept { return static_cast<event_type>(e_.type); }
@@ -509,7 +532,17 @@ class event {
   const lcs_event &c_event() const noexcept { return e_; }
 
  private:
-  lcs_event e_{};
+  static lcs_event empty() noexcept {
+    const lcs_jstr no_text{"", 0, false};
+    const lcs_value no_value{"", 0, LCS_VALUE_NONE};
+    lcs_event e{};
+    e.type_name = e.content = e.call_id = e.name = no_text;
+    e.attachment_name = e.source_id = e.error_message = no_text;
+    e.arguments = e.result = e.skipped_index_ids_value = e.raw = no_value;
+    e.usage.raw = no_value;
+    return e;
+  }
+  lcs_event e_;
 };
 
 /// A single pass over a session's events; owns its cursor. Use it in a range-for.
@@ -519,8 +552,13 @@ class event_range {
    public:
     using value_type = event;
     using difference_type = std::ptrdiff_t;
+    using reference = const event &;
+    using pointer = const event *;
     using iterator_category = std::input_iterator_tag;
+    using iterator_concept = std::input_iterator_tag;
 
+    /// An exhausted iterator (equal to the end).
+    iterator() noexcept : cursor_(nullptr), done_(true) {}
     explicit iterator(lcs_events *cursor) : cursor_(cursor) { advance(); }
     const event &operator*() const { return current_; }
     const event *operator->() const { return &current_; }
@@ -528,8 +566,13 @@ class event_range {
       advance();
       return *this;
     }
-    bool operator==(detail::end_sentinel) const { return done_; }
-    bool operator!=(detail::end_sentinel) const { return !done_; }
+    void operator++(int) { advance(); }
+    // Both argument orders, as hidden friends: std::sentinel_for in C++20, and `end == it`
+    // in C++17 too. (In C++20 the explicit order beats the rewritten one: no ambiguity.)
+    friend bool operator==(const iterator &it, detail::end_sentinel) noexcept { return it.done_; }
+    friend bool operator==(detail::end_sentinel, const iterator &it) noexcept { return it.done_; }
+    friend bool operator!=(const iterator &it, detail::end_sentinel) noexcept { return !it.done_; }
+    friend bool operator!=(detail::end_sentinel, const iterator &it) noexcept { return !it.done_; }
 
    private:
     void advance() {
@@ -635,25 +678,41 @@ class session {
   }
   /// Parses the bytes `text` refers to (they are borrowed, not copied).
   static session parse(std::string_view text) { return parse(text.data(), text.size()); }
+  /// Parses the NUL-terminated `text` (borrowed, not copied; the NUL is not parsed), e.g. a
+  /// string literal. Throws lcs::error(LCS_NULL_ARGUMENT) for NULL.
+  static session parse(const char *text) {
+    if (text == nullptr) throw error(LCS_NULL_ARGUMENT);
+    return parse(std::string_view(text));
+  }
   /// Refused: the temporary string would die before the session.
   static session parse(std::string &&) = delete;
 
   session(session &&) noexcept = default;
   session &operator=(session &&) noexcept = default;
 
-  std::string_view id() const { return text(lcs_session_id); }
-  std::string_view last_updated_at() const { return text(lcs_session_last_updated_at); }
-  field<std::string_view> generated_title() const {
+  // The header accessors and events() return views into this session (events(): a cursor
+  // over it), so they exist for lvalues only; on a temporary they are refused (`= delete`
+  // on `const &&`), since the views would dangle at the end of the statement. raw(),
+  // unknown_fields() and event_count() point into the parsed bytes (or are numbers) and
+  // work on temporaries too.
+
+  std::string_view id() const & { return text(lcs_session_id); }
+  std::string_view id() const && = delete;
+  std::string_view last_updated_at() const & { return text(lcs_session_last_updated_at); }
+  std::string_view last_updated_at() const && = delete;
+  field<std::string_view> generated_title() const & {
     lcs_presence p = LCS_PRESENCE_MISSING;
     lcs_str s{"", 0};
     detail::check(lcs_session_generated_title(get(), &p, &s));
     return {to_presence(p), detail::view(s)};
   }
-  field<std::vector<std::string_view>> index_ids() const {
+  field<std::string_view> generated_title() const && = delete;
+  field<std::vector<std::string_view>> index_ids() const & {
     return list(lcs_session_index_ids, lcs_session_index_id);
   }
+  field<std::vector<std::string_view>> index_ids() const && = delete;
   /// job_metadata; its members are missing when the object is missing or null.
-  field<lcs::job_metadata> job_metadata() const {
+  field<lcs::job_metadata> job_metadata() const & {
     lcs_presence p = LCS_PRESENCE_MISSING;
     detail::check(lcs_session_job_metadata(get(), &p));
     field<lcs::job_metadata> f;
@@ -670,22 +729,26 @@ class session {
     j.turns = scalar<std::uint64_t>(lcs_session_job_turns);
     return f;
   }
+  field<lcs::job_metadata> job_metadata() const && = delete;
   /// shared_access as sent ("query", "read_only", or a newer value).
-  field<std::string_view> shared_access() const {
+  field<std::string_view> shared_access() const & {
     lcs_presence p = LCS_PRESENCE_MISSING;
     lcs_shared_access mode;
     lcs_str s{"", 0};
     detail::check(lcs_session_shared_access(get(), &p, &mode, &s));
     return {to_presence(p), detail::view(s)};
   }
+  field<std::string_view> shared_access() const && = delete;
 
   std::size_t event_count() const {
     std::size_t n = 0;
     detail::check(lcs_session_event_count(get(), &n));
     return n;
   }
-  /// A new single pass over the events: `for (const lcs::event &e : s.events())`.
-  event_range events() const { return event_range(get()); }
+  /// A new single pass over the events: `for (const lcs::event &e : s.events())`. The range
+  /// (its cursor) must not outlive this session; the events themselves point into the bytes.
+  event_range events() const & { return event_range(get()); }
+  event_range events() const && = delete;
   /// Top-level fields this library does not decode, as (key, value) pairs.
   value_range<std::pair<json_string, value>> unknown_fields() const {
     lcs_value_iter it;
@@ -776,7 +839,8 @@ class client_error : public error {
   std::uint16_t status() const noexcept { return status_; }
   /// The x-request-id response header, when the server sent one.
   const std::optional<std::string> &request_id() const noexcept { return request_id_; }
-  /// How many HTTP attempts were made (0 when the error came before any request).
+  /// How many HTTP attempts the failed call made (0 when it failed before any request, and
+  /// for body::parse(), which makes none).
   std::uint32_t attempts() const noexcept { return attempts_; }
   /// A stable name of the kind: "not_found", "timeout", "invalid_body", ...
   const std::string &kind() const noexcept { return kind_; }
@@ -837,13 +901,17 @@ class body {
   body(body &&) noexcept = default;
   body &operator=(body &&) noexcept = default;
 
+  // bytes(), request_id() and url() are views into this body: refused on a temporary
+  // (`= delete` on `const &&`), where they would dangle at the end of the statement.
+
   /// The bytes (valid while this body lives).
-  std::string_view bytes() const {
+  std::string_view bytes() const & {
     const std::uint8_t *data = nullptr;
     std::size_t len = 0;
     detail::check(lcs_body_bytes(get(), &data, &len));
     return {reinterpret_cast<const char *>(data), len};
   }
+  std::string_view bytes() const && = delete;
   /// The HTTP status (a 2xx).
   std::uint16_t status() const {
     std::uint16_t s = 0;
@@ -851,19 +919,21 @@ class body {
     return s;
   }
   /// The x-request-id response header, when the server sent one (valid while this lives).
-  std::optional<std::string_view> request_id() const {
+  std::optional<std::string_view> request_id() const & {
     bool present = false;
     lcs_str id;
     detail::check(lcs_body_request_id(get(), &present, &id));
     if (!present) return std::nullopt;
     return detail::view(id);
   }
+  std::optional<std::string_view> request_id() const && = delete;
   /// The URL that was requested (valid while this body lives).
-  std::string_view url() const {
+  std::string_view url() const & {
     lcs_str u;
     detail::check(lcs_body_url(get(), &u));
     return detail::view(u);
   }
+  std::string_view url() const && = delete;
   /// Decodes the body (lcs_body_parse). The session BORROWS this body: keep the body alive
   /// while the session lives. Throws lcs::client_error (LCS_CLIENT_INVALID_BODY, with the
   /// decoder's offset, line and column) when the body is not a valid session.
@@ -895,10 +965,28 @@ class body {
 };
 
 /// What client::retrieve_visiting returns: the body and its session, which borrows it
-/// (declared after the body, so it is destroyed first). Move-only.
+/// (declared after the body, so it is destroyed first). Move-only. A move assignment frees
+/// the old session before the old body it borrows (the implicit one would free the body
+/// first). Views from a temporary's members are refused like those of any temporary.
 struct retrieved {
   lcs::body body;
   lcs::session session;
+
+  /// Pairs a body with a session parsed from it (e.g. by b.parse()); moving the body keeps
+  /// the bytes where they are, so the session stays valid.
+  retrieved(lcs::body &&b, lcs::session &&s) noexcept
+      : body(std::move(b)), session(std::move(s)) {}
+  retrieved(retrieved &&) noexcept = default;
+  retrieved &operator=(retrieved &&other) noexcept {
+    if (this != &other) {
+      session = std::move(other.session);  // frees the old session while its body lives
+      body = std::move(other.body);        // then the old body
+    }
+    return *this;
+  }
+  retrieved(const retrieved &) = delete;
+  retrieved &operator=(const retrieved &) = delete;
+  ~retrieved() = default;
 };
 
 /// A blocking Get Full Session client (lcs_client): configuration from the setters, then the
@@ -1004,7 +1092,10 @@ class client {
     if (st.error) std::rethrow_exception(st.error);
     return got;
   }
-  lcs_client *get() const noexcept { return c_.get(); }
+  /// The handle: const for a const client (lcs_client_build and lcs_client_retrieve take a
+  /// `const lcs_client *`), mutable for the setters.
+  const lcs_client *get() const noexcept { return c_.get(); }
+  lcs_client *get() noexcept { return c_.get(); }
 
  private:
   static std::uint64_t to_ms(std::chrono::milliseconds t) noexcept {

@@ -9,92 +9,20 @@
 //!   key reported before any request;
 //! - the static-link flags documented in the pkg-config template link a working program.
 //!
-//! Which library is linked: `cargo test` compiles this package's lib target once, for all
-//! its crate types, into the same `deps/` directory as the test executables (it does not
-//! copy it up to `target/<profile>/` in a test build). So the static library of *this* test
-//! run is `liblcsession.a` beside `std::env::current_exe()`, whatever the target directory
-//! or profile. Nothing is hardcoded and nothing is rebuilt here.
+//! The library linked is this run's `liblcsession.a` (see `native/mod.rs`).
 //!
 //! These tests run on Linux (glibc) only and are skipped under Miri, which cannot run C.
 #![cfg(all(target_os = "linux", target_env = "gnu"))]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-/// The repository root (examples run from here, so messages show relative paths).
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repository root")
-        .to_path_buf()
-}
-
-/// The static library built for this test run (see the module documentation).
-fn staticlib() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let deps = exe.parent().expect("deps directory");
-    let candidates = [
-        deps.join("liblcsession.a"),
-        deps.parent()
-            .expect("profile directory")
-            .join("liblcsession.a"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| panic!("liblcsession.a not found in {candidates:?}"))
-}
-
-/// Libraries the Rust standard library needs when linked statically on this target: the
-/// output of `cargo rustc -p lcsession --crate-type staticlib -- --print native-static-libs`
-/// (kept in step with `ffi/lcsession.pc.in` by a test below).
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
-
-/// A scratch directory for this test binary, created once.
-fn scratch() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("current_exe");
-        let deps = exe.parent().expect("deps");
-        // Remove what earlier runs left behind (their process is gone), then start afresh.
-        for entry in std::fs::read_dir(deps).into_iter().flatten().flatten() {
-            let name = entry.file_name();
-            let pid = name
-                .to_str()
-                .and_then(|n| n.strip_prefix("lcsession-examples-"));
-            if pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists()) {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-        let dir = deps.join(format!("lcsession-examples-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create scratch directory");
-        dir
-    })
-}
+mod native;
+use native::{root, run_ok, scratch, staticlib, NATIVE_STATIC_LIBS};
 
 /// The C or C++ compiler the `cc` crate picks (honours `CC`, `CXX`, `CFLAGS`, ...).
 fn compiler(cpp: bool) -> cc::Tool {
-    let triple = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
-    cc::Build::new()
-        .cpp(cpp)
-        .cargo_metadata(false)
-        .cargo_warnings(false)
-        .target(&triple)
-        .host(&triple)
-        .opt_level(1)
-        .debug(false)
-        .out_dir(scratch())
-        .get_compiler()
+    native::cc_build(cpp).get_compiler()
 }
 
 /// Compiles and links `sources` into `scratch()/name` with strict warnings.
@@ -120,20 +48,6 @@ fn build_static(name: &str, sources: &[PathBuf], std: &str) -> PathBuf {
     let mut extra = vec![lib.to_str().expect("UTF-8 path")];
     extra.extend(NATIVE_STATIC_LIBS);
     build(name, sources, std, &extra)
-}
-
-fn run_ok(mut cmd: Command, what: &str) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn run(exe: &Path, args: &[&str]) -> Output {

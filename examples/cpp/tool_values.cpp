@@ -27,7 +27,8 @@ bool read_file(const char *path, std::vector<char> &out) {
 
 // Decoded text on one line: control characters shown as \n, \t, \uXXXX.
 void put_visible(const std::string &text) {
-  for (unsigned char c : text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c == '\n') std::cout << "\\n";
     else if (c == '\t') std::cout << "\\t";
     else if (c < 0x20) {

@@ -31,7 +31,14 @@ fn build(name: &str, sources: &[PathBuf], std: &str, extra: &[&str]) -> PathBuf 
     let out = scratch().join(name);
     let mut cmd = compiler(cpp).to_command();
     cmd.arg(format!("-std={std}"))
-        .args(["-Wall", "-Wextra", "-Wpedantic", "-Werror"])
+        .args([
+            "-Wall",
+            "-Wextra",
+            "-Wpedantic",
+            "-Wshadow",
+            "-Wconversion",
+            "-Werror",
+        ])
         .arg("-I")
         .arg(root().join("include"))
         .args(sources)

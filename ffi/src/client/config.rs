@@ -129,7 +129,8 @@ fn key_spelled_at(text: &[u8], key: &[u8]) -> Option<usize> {
             _ => false,
         };
         let short = matches!(k, b'/' | b'\\' | b'"') && rest.get(..2) == Some(&[b'\\', k][..]);
-        let percent = rest.first() == Some(&b'%') && rest.get(1..3).and_then(hex) == Some(u32::from(k));
+        let percent =
+            rest.first() == Some(&b'%') && rest.get(1..3).and_then(hex) == Some(u32::from(k));
         [(plain, 1), (json, 6), (short, 2), (percent, 3)]
             .into_iter()
             .filter_map(|(matched, len)| matched.then_some(len))

@@ -169,7 +169,10 @@ impl std::fmt::Debug for ClientBuilder {
 
 /// Header names for `Debug` output: values may be secrets (the key, a proxy's token).
 fn header_names(headers: &[(String, String)]) -> Vec<String> {
-    headers.iter().map(|(n, _)| format!("{n}: <hidden>")).collect()
+    headers
+        .iter()
+        .map(|(n, _)| format!("{n}: <hidden>"))
+        .collect()
 }
 
 impl ClientBuilder {

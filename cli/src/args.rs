@@ -119,7 +119,9 @@ impl InspectArgs {
 /// Output formats of `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A readable summary of the header, then the transcript.
+    /// A readable summary of the header, then the transcript (also `transcript`, its name
+    /// in `retrieve`).
+    #[value(alias = "transcript")]
     Text,
     /// The whole session re-emitted as JSON (decoded, then re-encoded).
     Json,
@@ -213,7 +215,8 @@ pub enum RetrieveFormat {
     Json,
     /// The session as a YAML document (block style, strings double-quoted).
     Yaml,
-    /// The summary and transcript of `lcsession inspect`.
+    /// The summary and transcript of `lcsession inspect` (also `text`, its name there).
+    #[value(alias = "text")]
     Transcript,
     /// The body bytes exactly as received.
     Raw,

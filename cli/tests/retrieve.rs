@@ -196,6 +196,12 @@ fn transcript_equals_inspect() {
     assert_eq!(text(&out), text(&inspect));
     assert!(text(&out).starts_with(&format!("session id:     {SAMPLE_ID}\n")));
     assert!(text(&out).contains("\ntranscript:\n"));
+    // Each command accepts the other's name for it.
+    let server = sample_server();
+    let text_format = stdout_ok(&retrieve(&server, &[SAMPLE_ID, "--format", "text"]));
+    assert_eq!(text_format, out);
+    let inspect_transcript = stdout_ok(&inspect_sample(&["--format", "transcript"]));
+    assert_eq!(inspect_transcript, inspect);
 }
 
 #[test]

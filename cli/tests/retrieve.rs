@@ -46,8 +46,8 @@ fn temp_path(name: &str) -> PathBuf {
         .join(format!("retrieve-{}-{n}-{name}", std::process::id()))
 }
 
-/// Runs the binary with `args` and extra environment variables `env`.
-fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The binary with `args` and extra environment variables `env`, ready to run.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
     for name in SCRUBBED {
@@ -56,11 +56,16 @@ fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     for (name, value) in env {
         cmd.env(name, value);
     }
-    cmd.output().unwrap()
+    cmd
 }
 
-/// Runs `retrieve` against `server` with the test key and no retries.
-fn retrieve(server: &Server, extra: &[&str]) -> Output {
+/// Runs the binary with `args` and extra environment variables `env`.
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args, env).output().unwrap()
+}
+
+/// `retrieve` against `server` with the test key and no retries, ready to run.
+fn retrieve_command(server: &Server, extra: &[&str]) -> Command {
     let base = server.base_url();
     let mut args = vec![
         "retrieve",
@@ -74,7 +79,12 @@ fn retrieve(server: &Server, extra: &[&str]) -> Output {
         "5",
     ];
     args.extend_from_slice(extra);
-    run_env(&args, &[])
+    command(&args, &[])
+}
+
+/// Runs `retrieve` against `server` with the test key and no retries.
+fn retrieve(server: &Server, extra: &[&str]) -> Output {
+    retrieve_command(server, extra).output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -965,4 +975,108 @@ fn a_header_over_the_capacities_is_said_to_be_so() {
         "{stderr}"
     );
     assert!(!stderr.contains("not a valid session"), "{stderr}");
+}
+
+// ---------------------------------------------------------------- --output targets
+
+/// A new empty directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = temp_path(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `retrieve SAMPLE_ID -o output` and checks that it succeeded silently on stderr.
+fn retrieve_to(server: &Server, output: &Path) -> Output {
+    let out = retrieve(server, &[SAMPLE_ID, "-o", output.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    out
+}
+
+#[test]
+#[cfg(unix)]
+fn output_to_a_symlink_keeps_the_link_and_writes_its_target() {
+    let server = sample_server();
+    let dir = temp_dir("symlink");
+    let target = dir.join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink("target.json", &link).unwrap();
+
+    let out = retrieve_to(&server, &link);
+    assert!(out.stdout.is_empty());
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("target.json"));
+    assert_eq!(std::fs::read(&target).unwrap(), sample());
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["link.json", "target.json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn output_to_a_link_to_standard_output_writes_into_the_pipe() {
+    // Like `-o /dev/stdout` (a link to /proc/self/fd/1), but with a link of our own: the
+    // child follows it to its own standard output, a pipe to this test.
+    let server = sample_server();
+    let dir = temp_dir("stdout");
+    let link = dir.join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+
+    let out = retrieve_to(&server, &link);
+    assert!(
+        out.stdout == sample(),
+        "stdout has {} bytes, not the {} of the body",
+        out.stdout.len(),
+        sample().len()
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn output_to_standard_output_open_on_a_deleted_file_writes_into_it() {
+    // `/proc/self/fd/1` of a child whose standard output is a file that has no name any
+    // more: there is nothing to rename over, so the file is written in place.
+    use std::io::{Read, Seek};
+    let server = sample_server();
+    let dir = temp_dir("deleted");
+    let path = dir.join("stdout.json");
+    let mut file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"old content").unwrap();
+    std::fs::remove_file(&path).unwrap();
+
+    let out = retrieve_command(&server, &[SAMPLE_ID, "-o", "/proc/self/fd/1"])
+        .stdout(file.try_clone().unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut got = Vec::new();
+    file.rewind().unwrap();
+    file.read_to_end(&mut got).unwrap();
+    assert!(
+        got == sample(),
+        "the file has {} bytes, not the {} of the body",
+        got.len(),
+        sample().len()
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

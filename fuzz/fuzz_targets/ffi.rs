@@ -88,6 +88,16 @@ fn jstr(s: &lcs_jstr) -> Option<Vec<u8>> {
     assert_eq!(joined, buf, "chunks differ from unescape");
     let mut eq = false;
     let r = no_panic(unsafe { lcs_jstr_equals(s, buf.as_ptr().cast(), buf.len(), &mut eq) });
+    if std::str::from_utf8(&buf).is_err() {
+        // A caller-built view over other bytes: text that is not UTF-8 is refused as an
+        // argument, whatever the view holds.
+        assert_eq!(
+            r,
+            lcs_result::LCS_INVALID_ARGUMENT,
+            "equals takes non-UTF-8 text"
+        );
+        return Some(buf);
+    }
     assert!(r == OK && eq, "equals(self) is false");
     buf.push(b'x');
     let r = no_panic(unsafe { lcs_jstr_equals(s, buf.as_ptr().cast(), buf.len(), &mut eq) });
@@ -159,6 +169,12 @@ fn value(v: &lcs_value, valid: bool, depth: usize) {
                     no_panic(unsafe { lcs_value_get(v, k.as_ptr().cast(), k.len(), &mut found) });
                 if valid {
                     assert_eq!(r, OK, "get misses a key the iterator returned");
+                } else if std::str::from_utf8(&k).is_err() {
+                    assert_eq!(
+                        r,
+                        lcs_result::LCS_INVALID_ARGUMENT,
+                        "get takes a non-UTF-8 key"
+                    );
                 }
             } else {
                 assert!(!valid, "a parsed key does not decode");

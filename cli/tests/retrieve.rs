@@ -1080,3 +1080,25 @@ fn output_to_standard_output_open_on_a_deleted_file_writes_into_it() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn debug_shows_each_redirect() {
+    let server = Server::script(vec![
+        Reply::new(302, "").header("location", "/api/v1/chat/moved"),
+        Reply::json(200, sample()),
+    ]);
+    let out = retrieve(&server, &[SAMPLE_ID, "--debug", "--format", "raw"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout, sample());
+    let stderr = text(&out.stderr);
+    let hop = format!("* redirected to {}/api/v1/chat/moved\n", server.base_url());
+    assert!(stderr.contains(&hop), "{stderr}");
+    // The key went along to the same host, and is not shown.
+    assert_eq!(
+        server.requests()[1]
+            .header("authorization")
+            .map(str::to_owned),
+        Some(format!("Bearer {KEY}"))
+    );
+    assert!(!stderr.contains(KEY), "{stderr}");
+}

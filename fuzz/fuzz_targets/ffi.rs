@@ -277,7 +277,10 @@ fn header(session: *const lcs_session) {
 }
 
 fn session(data: &[u8], max_depth: u32) {
-    let core: Result<lcsession_core::Session<'_>, _> = lcsession_core::Session::parse_with(
+    // With the C API's header capacities (not the Rust defaults), so both fail alike.
+    type CSession<'a> =
+        lcsession_core::Session<'a, LCS_ID_CAPACITY, LCS_TEXT_CAPACITY, LCS_LIST_CAPACITY>;
+    let core: Result<CSession<'_>, _> = lcsession_core::Session::parse_with(
         data,
         lcsession_core::ParseOptions {
             max_depth: match max_depth {

@@ -553,13 +553,10 @@ impl Client {
         session_id: &str,
         options: &RetrieveOptions,
         parse: ParseOptions,
-        mut visit: impl FnMut(&Event<'_>),
+        visit: impl FnMut(&Event<'_>),
         then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
     ) -> Result<R, ClientError> {
-        let (body, pending) =
-            self.receive_pending(session_id, options, parse, Revisits::Refused, &mut visit)?;
-        let session = pending.finish(&body, &mut visit)?;
-        Ok(then(&body, &session))
+        self.retrieve_then(session_id, options, parse, Revisits::Refused, visit, then)
     }
 
     /// [`retrieve`](Self::retrieve) then [`SessionBody::parse_with`], sooner: the body is
@@ -591,9 +588,23 @@ impl Client {
         parse: ParseOptions,
         then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
     ) -> Result<R, ClientError> {
-        let mut visit = |_: &Event<'_>| {};
+        let visit = |_: &Event<'_>| {};
+        self.retrieve_then(session_id, options, parse, Revisits::Allowed, visit, then)
+    }
+
+    /// What [`retrieve_visiting_with`](Self::retrieve_visiting_with) and
+    /// [`retrieve_parsed_with`](Self::retrieve_parsed_with) do, with their retry policy.
+    fn retrieve_then<const ID: usize, const TEXT: usize, const LIST: usize, R>(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        revisits: Revisits,
+        mut visit: impl FnMut(&Event<'_>),
+        then: impl FnOnce(&SessionBody, &Session<'_, ID, TEXT, LIST>) -> R,
+    ) -> Result<R, ClientError> {
         let (body, pending) =
-            self.receive_pending(session_id, options, parse, Revisits::Allowed, &mut visit)?;
+            self.receive_pending(session_id, options, parse, revisits, &mut visit)?;
         let session = pending.finish(&body, &mut visit)?;
         Ok(then(&body, &session))
     }

@@ -20,7 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
 command -v curl >/dev/null || { echo "retrieve.sh: curl is required" >&2; exit 1; }
 cargo build -q --release -p lcsession-testserver -p lcsession-gen >&2
-cargo build -q --release -p lcsession --example retrieve_bench >&2
+cargo build -q --release -p lcsession --features no-trace-log --example retrieve_bench >&2
 cargo build -q --release -p lcsession-cli >&2
 target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"

@@ -9,7 +9,7 @@
 #   --static-only   install only liblcsession.a, so that `-llcsession` links statically
 #                   (with both installed, the linker prefers the shared library)
 #   --from DIR      take liblcsession.a/.so from DIR instead of building them with
-#                   `cargo build --release -p lcsession` (which honours CARGO_TARGET_DIR)
+#                   `cargo build --release -p lcsession --features capi` (honours CARGO_TARGET_DIR)
 #
 # Then: cc app.c $(pkg-config --cflags lcsession) $(pkg-config --static --libs lcsession)
 # (cargo-c users can run `cargo cinstall -p lcsession --release` instead; see
@@ -39,7 +39,7 @@ libdir="${libdir:-$prefix/lib}"
 includedir="$prefix/include"
 
 if [ -z "$from" ]; then
-  (cd "$repo" && cargo build --release -p lcsession)
+  (cd "$repo" && cargo build --release -p lcsession --features capi)
   target_dir="${CARGO_TARGET_DIR:-$repo/target}"
   from="$target_dir/release"
 fi

@@ -1827,7 +1827,8 @@ lcs_result lcs_session_unknown_fields(const struct lcs_session *session,
 /**
  * Writes the decoded length in bytes of `s` (what `lcs_jstr_unescape` needs) to `*out_len`.
  *
- * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
+ * or `text` that is not UTF-8.
  * Thread-safe.
  *
  * # Safety
@@ -1990,8 +1991,8 @@ lcs_result lcs_value_count(const struct lcs_value *v, size_t *out_count);
  * bytes at `key`, and writes its value to `*out_value`. `key` may be NULL when `key_len`
  * is 0.
  *
- * Returns `LCS_OK`, `LCS_NOT_FOUND`, `LCS_NULL_ARGUMENT`, or `LCS_WRONG_KIND` when `v` is
- * not an object.
+ * Returns `LCS_OK`, `LCS_NOT_FOUND`, `LCS_NULL_ARGUMENT`, `LCS_WRONG_KIND` when `v` is
+ * not an object, or `LCS_INVALID_ARGUMENT` when `key` is not UTF-8.
  *
  * # Safety
  * `v` points to a valid `lcs_value`; `key` is NULL or has `key_len` readable bytes;

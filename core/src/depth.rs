@@ -10,7 +10,8 @@ const WORDS: usize = MAX_DEPTH as usize / 64;
 
 /// A stack of container kinds, one bit a level: 1 = object, 0 = array.
 ///
-/// 34 bytes whatever the depth, so scanning a deeply nested value costs no stack per level.
+/// 40 bytes whatever the depth (34 used, padded to 8-byte alignment), so scanning a deeply
+/// nested value costs no stack per level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DepthStack {
     bits: [u64; WORDS],
@@ -70,6 +71,11 @@ impl DepthStack {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stack_is_40_bytes_as_documented() {
+        assert_eq!(core::mem::size_of::<DepthStack>(), 40);
+    }
 
     #[test]
     fn push_pop_round_trip_to_the_ceiling() {

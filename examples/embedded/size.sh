@@ -3,8 +3,8 @@
 # `.text` of the `size_parser` probe (parse + events() + header + unknown fields of the
 # sample dump, Session<32, 128, 4>) minus `.text` of the `size_baseline` probe (same runtime,
 # same output routine, no parser). Everything the parser pulls in is counted: lcsession-core
-# itself, core's UTF-8 check and float parser, compiler-builtins' soft double arithmetic,
-# memcpy. Also prints a breakdown by symbol family and the `.rodata` difference.
+# itself, core's UTF-8 check, memcpy/memset/memchr (the probe reads no float, so no float
+# parser or soft double arithmetic is linked). Also prints a breakdown by symbol family and the `.rodata` difference.
 #
 # Usage: bash examples/embedded/size.sh [--max-text BYTES]   (fails above BYTES when given)
 set -euo pipefail

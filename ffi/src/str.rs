@@ -251,7 +251,8 @@ impl From<BadEscape> for lcs_result {
 
 /// Writes the decoded length in bytes of `s` (what `lcs_jstr_unescape` needs) to `*out_len`.
 ///
-/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
+/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
+/// or `text` that is not UTF-8.
 /// Thread-safe.
 ///
 /// # Safety

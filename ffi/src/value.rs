@@ -332,8 +332,8 @@ pub unsafe extern "C" fn lcs_value_count(v: *const lcs_value, out_count: *mut us
 /// bytes at `key`, and writes its value to `*out_value`. `key` may be NULL when `key_len`
 /// is 0.
 ///
-/// Returns `LCS_OK`, `LCS_NOT_FOUND`, `LCS_NULL_ARGUMENT`, or `LCS_WRONG_KIND` when `v` is
-/// not an object.
+/// Returns `LCS_OK`, `LCS_NOT_FOUND`, `LCS_NULL_ARGUMENT`, `LCS_WRONG_KIND` when `v` is
+/// not an object, or `LCS_INVALID_ARGUMENT` when `key` is not UTF-8.
 ///
 /// # Safety
 /// `v` points to a valid `lcs_value`; `key` is NULL or has `key_len` readable bytes;

@@ -63,7 +63,8 @@ impl ApiKey {
         Err(ClientError::new(
             ClientErrorKind::MissingApiKey,
             format!(
-                "no API key: pass one (e.g. --api-key) or set {ENV_API_KEY} \
+                "no API key: give the client one (ClientBuilder::api_key, \
+                 lcs_client_set_api_key, lcsession --api-key) or set {ENV_API_KEY} \
                  (or {ENV_PARSE_API_KEY})"
             ),
         ))

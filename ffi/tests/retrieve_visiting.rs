@@ -102,37 +102,88 @@ fn same_session_and_events_as_parse_visiting_in_every_framing() {
 
 #[test]
 fn large_bodies_are_decoded_while_they_arrive() {
-    // The server sends a third, pauses, then the rest: on Linux the events of the first
-    // third are visited during the pause. (Elsewhere the body is decoded once received.)
+    // The server sends a third, pauses, then the rest, with a `Content-Length` or chunked:
+    // on Linux the events of the first third are visited during the pause. (Elsewhere the
+    // body is decoded once received.)
     let doc = Arc::new(big_session(3000));
     let pause = Duration::from_millis(800);
-    let server = Server::script(vec![
-        Reply::shared(200, doc.clone()).mode(BodyMode::Stall(doc.len() / 3, pause))
-    ]);
-    let client = client(&server, 0);
-    let start = Instant::now();
-    let mut first_visit = None;
-    let got = client
-        .retrieve_visiting(
+    let third = doc.len() / 3;
+    for mode in [
+        BodyMode::Stall(third, pause),
+        BodyMode::ChunkedStall(64 * 1024, third, pause),
+    ] {
+        let server = Server::script(vec![Reply::shared(200, doc.clone()).mode(mode.clone())]);
+        let client = client(&server, 0);
+        let start = Instant::now();
+        let mut first_visit = None;
+        let got = client
+            .retrieve_visiting(
+                "ses-big",
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |_: &Event<'_>| {
+                    first_visit.get_or_insert_with(|| start.elapsed());
+                },
+            )
+            .unwrap();
+        let total = start.elapsed();
+        assert_eq!(got.session().event_count(), 3000);
+        assert_eq!(got.body().as_bytes(), doc.as_slice(), "{mode:?}");
+        assert!(total >= pause);
+        let first_visit = first_visit.unwrap();
+        if cfg!(target_os = "linux") {
+            assert!(
+                first_visit + pause / 2 < total,
+                "{mode:?}: first event visited at {first_visit:?} of {total:?}: not during the pause"
+            );
+        } else {
+            assert!(first_visit + pause / 2 >= total);
+        }
+    }
+}
+
+#[test]
+fn a_chunked_body_over_the_limit_is_too_large_after_its_first_events() {
+    // Limits between 2 MiB and 1 GiB receive a chunked body into a reservation of the limit
+    // (decoded while it arrives): one byte over is refused, the limit itself is accepted.
+    let doc = Arc::new(big_session(3000));
+    assert!(doc.len() > 2 << 20, "{}", doc.len());
+    for (limit, ok) in [(doc.len() as u64 - 1, false), (doc.len() as u64, true)] {
+        let chunked = Reply::shared(200, doc.clone()).mode(BodyMode::Chunked(64 * 1024));
+        let server = Server::script(vec![chunked.clone(), chunked]);
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(server.base_url())
+            .env(|_| None)
+            .max_retries(0)
+            .max_body_bytes(limit)
+            .build()
+            .unwrap();
+        let mut visited = 0;
+        let got = client.retrieve_visiting(
             "ses-big",
             &RetrieveOptions::default(),
             ParseOptions::default(),
-            |_: &Event<'_>| {
-                first_visit.get_or_insert_with(|| start.elapsed());
-            },
-        )
-        .unwrap();
-    let total = start.elapsed();
-    assert_eq!(got.session().event_count(), 3000);
-    assert!(total >= pause);
-    let first_visit = first_visit.unwrap();
-    if cfg!(target_os = "linux") {
-        assert!(
-            first_visit + pause / 2 < total,
-            "first event visited at {first_visit:?} of {total:?}: not during the pause"
+            |_: &Event<'_>| visited += 1,
         );
-    } else {
-        assert!(first_visit + pause / 2 >= total);
+        match got {
+            Ok(got) => {
+                assert!(ok, "limit {limit}");
+                assert_eq!(got.body().as_bytes(), doc.as_slice());
+                assert_eq!(visited, 3000);
+            }
+            Err(e) => {
+                assert!(!ok, "limit {limit}: {e}");
+                assert_eq!(e.kind(), ClientErrorKind::TooLarge, "{e}");
+                assert!(visited < 3000, "{visited}");
+            }
+        }
+        // `retrieve` (no decoding) reads into a reservation too.
+        let body = client.retrieve("ses-big", &RetrieveOptions::default());
+        match body {
+            Ok(body) => assert!(ok && body.as_bytes() == doc.as_slice()),
+            Err(e) => assert!(!ok && e.kind() == ClientErrorKind::TooLarge, "{e}"),
+        }
     }
 }
 

@@ -59,6 +59,7 @@ pub use config::{
     ENV_CUSTOM_HEADERS, ENV_PARSE_API_KEY, MIN_REDACTED_KEY_LEN, REDACTED,
 };
 pub use error::{ClientError, ClientErrorKind, ERROR_BODY_CAPACITY};
+use overlap::BodyEnd;
 pub use retrieved::RetrievedSession;
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
 use storage::BodyBytes;
@@ -477,10 +478,13 @@ impl Client {
     /// arrives: the result of [`SessionBody::parse_visiting`] on the body, with `visit`
     /// called for each event as soon as it is whole, but sooner.
     ///
-    /// A large body (2 MiB or more, with a `Content-Length`, on Linux) is received on a
-    /// short-lived helper thread while this thread decodes what has arrived, so decoding
-    /// mostly overlaps the download; other bodies (and any body when no thread can be
-    /// started, under a process limit) are decoded once received. The session
+    /// On Linux, a large body (2 MiB or more with a `Content-Length`) or a body without a
+    /// length (chunked; when the size limit is at most 1 GiB) is received on a short-lived
+    /// helper thread while this thread decodes what has arrived, so decoding mostly
+    /// overlaps the download; other bodies (and any body when no thread can be started,
+    /// under a process limit) are decoded once received. A body without a length that turns
+    /// out larger than the size limit fails as [`ClientErrorKind::TooLarge`] after the events
+    /// in its first `max_body_bytes` were visited. The session
     /// has the default header capacities (for others:
     /// [`retrieve_visiting_with`](Self::retrieve_visiting_with)). Retries are those of
     /// `retrieve`, except that a body that fails once events of it were visited is not
@@ -913,7 +917,7 @@ type Receive<'r> =
     dyn FnMut(&mut BodyReader<'static>, Option<usize>, u64) -> io::Result<BodyBytes> + 'r;
 
 /// How [`Client::retrieve_visiting`] reads a body: overlapped with decoding where the body
-/// is mapped (see [`overlap`]), else whole and then decoded by the final call.
+/// is mapped (see [`overlap`] and [`storage`]), else whole and then decoded by the final call.
 fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
     reader: &mut BodyReader<'static>,
     len: Option<usize>,
@@ -922,19 +926,25 @@ fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
     utf8_valid: &mut usize,
     visit: &mut impl FnMut(&Event<'_>),
 ) -> io::Result<BodyBytes> {
-    let Some(len) = len else {
-        return BodyBytes::read_up_to(reader, limit.saturating_add(1));
+    let max = limit.saturating_add(1);
+    let (mut bytes, end) = match len {
+        Some(len) => match BodyBytes::mapped(len) {
+            Some(mapped) => (mapped?, BodyEnd::Exact),
+            None => return BodyBytes::read_exact_len(reader, len),
+        },
+        // No length (chunked): into a reservation of the limit, if the system gives one.
+        None => match usize::try_from(max).ok().and_then(BodyBytes::reserved) {
+            Some(reserved) => (reserved, BodyEnd::Eof),
+            None => return BodyBytes::read_up_to(reader, max),
+        },
     };
-    let Some(mapped) = BodyBytes::mapped(len) else {
-        return BodyBytes::read_exact_len(reader, len);
-    };
-    let mut bytes = mapped?;
     // The helper thread also checks the UTF-8 of each piece it received (while it is in its
     // cache), which takes that check off the decoding thread.
     let mut checked = 0;
     let overlapped = overlap::receive_overlapped(
         reader,
         bytes.as_mut_slice(),
+        end,
         DECODE_PIECE,
         move |received| {
             checked = text_feed::utf8_checked(received, checked);
@@ -942,10 +952,17 @@ fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
         },
         |received, valid| feed.feed(received, valid, visit),
     )?;
-    match overlapped {
-        Some(valid) => *utf8_valid = valid,
+    match (overlapped, end) {
+        (Some((received, valid)), _) => {
+            bytes.truncate(received);
+            *utf8_valid = valid;
+        }
         // No helper thread: received here, decoded whole by the final call.
-        None => bytes.fill_from(reader)?,
+        (None, BodyEnd::Exact) => bytes.fill_from(reader)?,
+        (None, BodyEnd::Eof) => {
+            let received = storage::read_to_end_or_full(reader, bytes.as_mut_slice())?;
+            bytes.truncate(received);
+        }
     }
     Ok(bytes)
 }

@@ -104,9 +104,12 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
     (filler, filled)
 }
 
-/// Reads exactly `buf.len()` bytes of `reader` into `buf` on a helper thread, then the end
-/// of the stream (a shorter body is `UnexpectedEof`, a longer one `InvalidData`, as
-/// [`BodyBytes::read_exact_len`](super::storage::BodyBytes::read_exact_len) reports them).
+/// Reads `reader` into `buf` on a helper thread. With [`BodyEnd::Exact`]: exactly
+/// `buf.len()` bytes, then the end of the stream (a shorter body is `UnexpectedEof`, a longer
+/// one `InvalidData`, as [`BodyBytes::read_exact_len`](super::storage::BodyBytes::read_exact_len)
+/// reports them). With [`BodyEnd::Eof`]: to the end of the stream or until `buf` is full,
+/// whichever comes first (a full `buf` is not an error: the caller tells a body that is too
+/// large by its length). Returns the number of bytes received.
 /// Each time at least `piece` more bytes have arrived, the helper runs `check` on everything
 /// received so far and, on the calling thread, `consume` is called with the prefix received
 /// so far and the last result of `check` on a prefix of it (fewer calls when it is slower
@@ -117,15 +120,17 @@ fn split<'b>(buf: &'b mut [u8], published: &'b AtomicUsize) -> (Filler<'b>, Fill
 /// of the body; a read already waiting ends with the data or the reader's timeout), then
 /// unwinds on from the calling thread.
 ///
-/// `Ok(None)`: no helper thread could be started (a process or memory limit); nothing was
-/// read, so the caller can receive the body on its own thread instead.
+/// `Ok(Some((received, checked)))`: the bytes received, and the result of `check` on all of
+/// them. `Ok(None)`: no helper thread could be started (a process or memory limit); nothing
+/// was read, so the caller can receive the body on its own thread instead.
 pub(crate) fn receive_overlapped<R: Read + Send>(
     reader: &mut R,
     buf: &mut [u8],
+    end: BodyEnd,
     piece: usize,
     mut check: impl FnMut(&[u8]) -> usize + Send,
     mut consume: impl FnMut(&[u8], usize),
-) -> io::Result<Option<usize>> {
+) -> io::Result<Option<(usize, usize)>> {
     let published = AtomicUsize::new(0);
     // Stored after `published` covers the bytes it was computed on.
     let checked = AtomicUsize::new(0);
@@ -138,13 +143,14 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
     let (wake, woken) = mpsc::sync_channel::<()>(1);
     thread::scope(|scope| {
         let helper = thread::Builder::new().name("lcsession-receive".into());
-        let receive = move || -> io::Result<usize> {
+        let receive = move || -> io::Result<(usize, usize)> {
             let mut told = 0usize;
             while !filler.is_full() {
                 if stop.load(Ordering::Relaxed) {
                     return Err(io::Error::other("the decoder stopped the receive"));
                 }
                 match reader.read(filler.unfilled()) {
+                    Ok(0) if end == BodyEnd::Eof => break,
                     Ok(0) => {
                         return Err(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
@@ -167,7 +173,10 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
             }
             drop(wake);
             let last = check(filler.filled());
-            expect_end(reader, filler.len).map(|()| last)
+            if end == BodyEnd::Exact {
+                expect_end(reader, filler.len)?;
+            }
+            Ok((filler.filled, last))
         };
         let spawned = if thread_refused() {
             None
@@ -195,6 +204,15 @@ pub(crate) fn receive_overlapped<R: Read + Send>(
             Err(panic) => resume_unwind(panic),
         }
     })
+}
+
+/// Where a body received by [`receive_overlapped`] ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyEnd {
+    /// After exactly the buffer's length (its `Content-Length`).
+    Exact,
+    /// At the end of the stream (no length: chunked or close-delimited), at most the buffer.
+    Eof,
 }
 
 #[cfg(test)]
@@ -250,6 +268,7 @@ mod tests {
             let last = receive_overlapped(
                 &mut reader,
                 &mut buf,
+                BodyEnd::Exact,
                 piece,
                 |filled| filled.len(),
                 |prefix, checked| {
@@ -259,7 +278,7 @@ mod tests {
                 },
             )
             .unwrap();
-            assert_eq!(last, Some(len));
+            assert_eq!(last, Some((len, len)));
             assert_eq!(buf, want, "step {step}");
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         }
@@ -274,7 +293,15 @@ mod tests {
                 data: &want,
                 step: 9,
             };
-            receive_overlapped(&mut reader, &mut buf, 8, <[u8]>::len, |_, _| {}).map(|_| buf)
+            receive_overlapped(
+                &mut reader,
+                &mut buf,
+                BodyEnd::Exact,
+                8,
+                <[u8]>::len,
+                |_, _| {},
+            )
+            .map(|_| buf)
         };
         let err = receive(101).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
@@ -286,11 +313,44 @@ mod tests {
         let got = receive_overlapped(
             &mut Trickle { data: &[], step: 1 },
             &mut empty,
+            BodyEnd::Exact,
             8,
             <[u8]>::len,
             |_, _| {},
         );
-        assert_eq!(got.unwrap(), Some(0));
+        assert_eq!(got.unwrap(), Some((0, 0)));
+    }
+
+    #[test]
+    fn a_body_without_a_length_ends_at_the_end_of_the_stream_or_a_full_buffer() {
+        let want = data(if cfg!(miri) { 200 } else { 50_000 });
+        for (room, step) in [(want.len() + 100, 7), (want.len(), 64), (want.len() - 1, 1)] {
+            let mut buf = vec![0u8; room];
+            let mut reader = Trickle { data: &want, step };
+            let mut seen = 0;
+            let got = receive_overlapped(
+                &mut reader,
+                &mut buf,
+                BodyEnd::Eof,
+                16,
+                <[u8]>::len,
+                |prefix, _| {
+                    assert_eq!(prefix, &want[..prefix.len()]);
+                    seen = prefix.len();
+                },
+            )
+            .unwrap();
+            // A full buffer stops the receive there (the caller calls that too large).
+            let len = want.len().min(room);
+            assert_eq!(got, Some((len, len)), "room {room}");
+            assert_eq!(&buf[..len], &want[..len]);
+            assert!(seen <= len);
+            assert_eq!(
+                reader.data.len(),
+                want.len() - len,
+                "nothing read past a full buffer"
+            );
+        }
     }
 
     #[test]
@@ -302,9 +362,14 @@ mod tests {
         };
         let mut buf = vec![0u8; 100];
         REFUSE_THREADS.with(|r| r.set(true));
-        let got = receive_overlapped(&mut reader, &mut buf, 8, <[u8]>::len, |_, _| {
-            panic!("nothing to consume")
-        });
+        let got = receive_overlapped(
+            &mut reader,
+            &mut buf,
+            BodyEnd::Exact,
+            8,
+            <[u8]>::len,
+            |_, _| panic!("nothing to consume"),
+        );
         REFUSE_THREADS.with(|r| r.set(false));
         assert_eq!(got.unwrap(), None);
         assert_eq!(reader.data.len(), 100, "the reader was not read");
@@ -410,9 +475,14 @@ mod tests {
         let read = AtomicUsize::new(0);
         let mut buf = vec![0u8; len];
         let panicked = catch_unwind(AssertUnwindSafe(|| {
-            receive_overlapped(&mut Slow(&read), &mut buf, 4, <[u8]>::len, |_, _| {
-                panic!("visitor failed")
-            })
+            receive_overlapped(
+                &mut Slow(&read),
+                &mut buf,
+                BodyEnd::Eof,
+                4,
+                <[u8]>::len,
+                |_, _| panic!("visitor failed"),
+            )
         }));
         let panic = panicked.unwrap_err();
         assert_eq!(panic.downcast_ref::<&str>(), Some(&"visitor failed"));
@@ -434,10 +504,17 @@ mod tests {
         }
         let mut buf = vec![0u8; 50];
         let mut calls = 0;
-        let err = receive_overlapped(&mut Broken(20), &mut buf, 4, <[u8]>::len, |p, _| {
-            assert!(p.len() <= 20 && p.iter().all(|&b| b == b'x'));
-            calls += 1;
-        })
+        let err = receive_overlapped(
+            &mut Broken(20),
+            &mut buf,
+            BodyEnd::Eof,
+            4,
+            <[u8]>::len,
+            |p, _| {
+                assert!(p.len() <= 20 && p.iter().all(|&b| b == b'x'));
+                calls += 1;
+            },
+        )
         .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionReset);
         assert!(calls <= 5);

@@ -30,6 +30,9 @@ pub enum BodyMode {
     Full,
     /// `Transfer-Encoding: chunked`, in chunks of this many bytes.
     Chunked(usize),
+    /// `Transfer-Encoding: chunked` in chunks of the first size; a pause once the chunks sent
+    /// reach the second size, then the rest.
+    ChunkedStall(usize, usize, Duration),
     /// `Content-Length` of the whole body, but only this many bytes are sent, then the
     /// connection is closed cleanly (FIN).
     Truncated(usize),
@@ -310,7 +313,9 @@ fn write_reply(out: &mut TcpStream, reply: &Reply) -> bool {
     }
     let body = reply.body.as_slice();
     match reply.mode {
-        BodyMode::Chunked(_) => head.push_str("Transfer-Encoding: chunked\r\n"),
+        BodyMode::Chunked(_) | BodyMode::ChunkedStall(..) => {
+            head.push_str("Transfer-Encoding: chunked\r\n")
+        }
         BodyMode::CloseDelimited => head.push_str("Connection: close\r\n"),
         _ => head.push_str(&format!("Content-Length: {}\r\n", body.len())),
     }
@@ -323,17 +328,9 @@ fn write_reply(out: &mut TcpStream, reply: &Reply) -> bool {
     }
     match &reply.mode {
         BodyMode::Full => out.write_all(body).is_ok(),
-        BodyMode::Chunked(size) => {
-            for chunk in body.chunks((*size).max(1)) {
-                let framed = write!(out, "{:x}\r\n", chunk.len()).is_ok()
-                    && out.write_all(chunk).is_ok()
-                    && out.write_all(b"\r\n").is_ok()
-                    && out.flush().is_ok();
-                if !framed {
-                    return false;
-                }
-            }
-            out.write_all(b"0\r\n\r\n").is_ok()
+        BodyMode::Chunked(size) => write_chunked(out, body, *size, None),
+        BodyMode::ChunkedStall(size, sent, pause) => {
+            write_chunked(out, body, *size, Some((*sent, *pause)))
         }
         BodyMode::Truncated(sent) => {
             let _ = out.write_all(body.get(..*sent).unwrap_or(body));
@@ -360,6 +357,33 @@ fn write_reply(out: &mut TcpStream, reply: &Reply) -> bool {
             out.write_all(rest).is_ok()
         }
     }
+}
+
+/// Writes `body` in chunks of `size` bytes, pausing once (`stall`) after the chunks have
+/// reached that many bytes; false when the connection failed.
+fn write_chunked(
+    out: &mut impl Write,
+    body: &[u8],
+    size: usize,
+    mut stall: Option<(usize, Duration)>,
+) -> bool {
+    let mut sent = 0;
+    for chunk in body.chunks(size.max(1)) {
+        let framed = write!(out, "{:x}\r\n", chunk.len()).is_ok()
+            && out.write_all(chunk).is_ok()
+            && out.write_all(b"\r\n").is_ok()
+            && out.flush().is_ok();
+        if !framed {
+            return false;
+        }
+        sent += chunk.len();
+        if stall.is_some_and(|(at, _)| sent >= at) {
+            if let Some((_, pause)) = stall.take() {
+                std::thread::sleep(pause);
+            }
+        }
+    }
+    out.write_all(b"0\r\n\r\n").is_ok()
 }
 
 fn reason(status: u16) -> &'static str {

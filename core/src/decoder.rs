@@ -288,8 +288,12 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
                     let mut first = self.first;
                     if sc.next_item(&mut first)? {
                         // An event is an object: once decoded, it is whole.
-                        let event = decode_event(sc, self.event_count, 2).ok_or(Failed)?;
-                        visit(&event);
+                        // Visited in place (moving it out of the `Option` is a copy).
+                        let event = decode_event(sc, self.event_count, 2);
+                        match &event {
+                            Some(event) => visit(event),
+                            None => return Err(Failed),
+                        }
                         self.event_count += 1;
                         self.first = first;
                     } else {

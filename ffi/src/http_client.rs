@@ -13,7 +13,7 @@ use std::time::Duration;
 use lcsession_core::ParseOptions;
 
 use crate::client::{Client, ClientBuilder, ClientError, RetrieveOptions, Revisits};
-use crate::event::lcs_event;
+use crate::event::VisitedEvent;
 use crate::http_body::lcs_body;
 use crate::http_error::lcs_client_error;
 use crate::panic::{call, guard};
@@ -624,11 +624,13 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
         }?;
         let out_body = Out::new(out_body)?;
         let out_session = Out::new(out_session)?;
+        // One C event, rewritten in place for each event.
+        let mut c_event = VisitedEvent::new();
         let mut visit = |event: &lcsession_core::Event<'_>| {
-            let c_event = lcs_event::from_core(event);
+            let c_event = c_event.update(event);
             // SAFETY: the caller supplied a valid function that returns normally; the event
             // pointer is valid for the duration of the call, as documented.
-            unsafe { visitor(user_data, &c_event) };
+            unsafe { visitor(user_data, c_event) };
         };
         let fetch = |c: &Client| {
             let (body, pending) = c.receive_pending(

@@ -16,7 +16,7 @@ use core::fmt::Write as _;
 
 use lcsession_core::{Error, ErrorKind, Location, ParseOptions, Session, DEFAULT_MAX_DEPTH};
 
-use crate::event::lcs_event;
+use crate::event::{lcs_event, VisitedEvent};
 use crate::panic::{call, guard};
 use crate::ptr::{self, Out};
 use crate::result::lcs_result;
@@ -319,11 +319,13 @@ pub unsafe extern "C" fn lcs_session_parse_visiting(
         // the module documentation for the `'static`).
         let input: &'static [u8] = unsafe { ptr::bytes(buf, len) }?;
         let out = Out::new(out_session)?;
+        // One C event, rewritten in place for each event.
+        let mut c_event = VisitedEvent::new();
         let visit = |event: &lcsession_core::Event<'_>| {
-            let c_event = lcs_event::from_core(event);
+            let c_event = c_event.update(event);
             // SAFETY: the caller supplied a valid function that returns normally; the event
             // pointer is valid for the duration of the call, as documented.
-            unsafe { visitor(user_data, &c_event) };
+            unsafe { visitor(user_data, c_event) };
         };
         let mut handle = lcs_session::empty();
         let parsed = handle

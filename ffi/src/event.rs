@@ -241,17 +241,21 @@ impl lcs_event {
     /// The C view of a core event.
     #[inline(always)]
     pub fn from_core(e: &Event<'_>) -> lcs_event {
-        let ty = e.event_type();
-        let mut out = lcs_event {
-            r#type: lcs_event_type::of(ty),
-            index: e.index,
-            inferred: e.inferred,
-            type_name: lcs_jstr::plain(lcs_event_type::wire_name(ty)),
-            raw: lcs_value::from_raw(e.raw),
-            ..lcs_event::blank()
-        };
+        let mut out = lcs_event::blank();
+        out.fill_common(e);
         out.fill_body(e);
         out
+    }
+
+    /// Sets the fields every event has: type, index, inference, type name, raw object.
+    #[inline(always)]
+    fn fill_common(&mut self, e: &Event<'_>) {
+        let ty = e.event_type();
+        self.r#type = lcs_event_type::of(ty);
+        self.index = e.index;
+        self.inferred = e.inferred;
+        self.type_name = lcs_jstr::plain(lcs_event_type::wire_name(ty));
+        self.raw = lcs_value::from_raw(e.raw);
     }
 
     /// An untyped event at index 0 with every field empty.
@@ -279,7 +283,9 @@ impl lcs_event {
         }
     }
 
-    /// Sets the fields of `e`'s type on a blank event.
+    /// Sets the fields of `e`'s type (and the type name of an unknown type). The optional
+    /// parts it leaves alone when absent (`attachment_name`, `source_id`, `error_message`,
+    /// `skipped_index_ids_value`) must already be blank.
     #[inline(always)]
     fn fill_body(&mut self, e: &Event<'_>) {
         let out = self;
@@ -382,54 +388,14 @@ impl VisitedEvent {
             return &self.event;
         }
         let out = &mut self.event;
-        let ty = e.event_type();
-        out.r#type = lcs_event_type::of(ty);
-        out.index = e.index;
-        out.inferred = e.inferred;
-        out.raw = lcs_value::from_raw(e.raw);
-        match &e.body {
-            EventBody::ThinkingDelta { content }
-            | EventBody::TextDelta { content }
-            | EventBody::Thinking { content }
-            | EventBody::Text { content }
-            | EventBody::UserInput { content } => {
-                out.type_name = lcs_jstr::plain(lcs_event_type::wire_name(ty));
-                out.content = lcs_jstr::from_json(*content);
-            }
-            EventBody::ToolCall(call) => {
-                out.call_id = lcs_jstr::from_json(call.call_id);
-                out.name = lcs_jstr::from_json(call.name);
-                out.arguments = lcs_value::from_raw(call.arguments);
-            }
-            EventBody::ToolResult(res) => {
-                out.call_id = lcs_jstr::from_json(res.call_id);
-                out.name = lcs_jstr::from_json(res.name);
-                out.result = lcs_value::from_raw(res.result);
-                out.image_attachment = lcs_presence::of(&res.image_attachment);
-                (out.attachment_name, out.source_id) = match res.image_attachment {
-                    Field::Present(img) => (
-                        lcs_jstr::from_json(img.attachment_name),
-                        lcs_jstr::from_json(img.source_id),
-                    ),
-                    _ => (lcs_jstr::empty(), lcs_jstr::empty()),
-                };
-            }
-            EventBody::Stop(stop) => {
-                (out.error, out.error_message) = match stop.error {
-                    Some(msg) => (lcs_presence::LCS_PRESENCE_PRESENT, lcs_jstr::from_json(msg)),
-                    None => (lcs_presence::LCS_PRESENCE_NULL, lcs_jstr::empty()),
-                };
-                out.is_error = stop.is_error;
-                out.usage = lcs_usage::from_core(&stop.usage);
-                out.skipped_index_ids = lcs_presence::of(&stop.skipped_index_ids);
-                out.skipped_index_ids_value = match stop.skipped_index_ids {
-                    Field::Present(list) => lcs_value::from_raw(list.raw()),
-                    _ => lcs_value::none(),
-                };
-            }
-            EventBody::Unknown { type_name } => out.type_name = lcs_jstr::from_json(*type_name),
-            EventBody::Untyped => {}
-        }
+        out.fill_common(e);
+        // What `fill_body` sets only for some events of a shape goes back to blank; it
+        // writes the rest of the shape's fields every time.
+        out.attachment_name = lcs_jstr::empty();
+        out.source_id = lcs_jstr::empty();
+        out.error_message = lcs_jstr::empty();
+        out.skipped_index_ids_value = lcs_value::none();
+        out.fill_body(e);
         &self.event
     }
 }

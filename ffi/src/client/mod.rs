@@ -959,10 +959,7 @@ fn receive_feeding<const ID: usize, const TEXT: usize, const LIST: usize>(
         }
         // No helper thread: received here, decoded whole by the final call.
         (None, BodyEnd::Exact) => bytes.fill_from(reader)?,
-        (None, BodyEnd::Eof) => {
-            let received = storage::read_to_end_or_full(reader, bytes.as_mut_slice())?;
-            bytes.truncate(received);
-        }
+        (None, BodyEnd::Eof) => bytes.fill_to_end(reader)?,
     }
     Ok(bytes)
 }

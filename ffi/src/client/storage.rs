@@ -132,11 +132,18 @@ impl BodyBytes {
         expect_end(reader, buf.len())
     }
 
+    /// Fills these bytes from the front with `reader` until the end of the stream or until
+    /// they are full, whichever comes first, and keeps only what was read.
+    pub(crate) fn fill_to_end(&mut self, reader: &mut impl Read) -> io::Result<()> {
+        let len = read_to_end_or_full(reader, self.as_mut_slice())?;
+        self.truncate(len);
+        Ok(())
+    }
+
     /// Reads a body without a length to its end, or to `max` bytes, whichever comes first.
     pub(crate) fn read_up_to(reader: &mut impl Read, max: u64) -> io::Result<BodyBytes> {
         if let Some(mut bytes) = usize::try_from(max).ok().and_then(BodyBytes::reserved) {
-            let len = read_to_end_or_full(reader, bytes.as_mut_slice())?;
-            bytes.truncate(len);
+            bytes.fill_to_end(reader)?;
             return Ok(bytes);
         }
         let mut bytes = Vec::with_capacity(64 * 1024);
@@ -147,7 +154,7 @@ impl BodyBytes {
 
 /// Reads into `buf` from the front until the end of the stream or until `buf` is full,
 /// whichever comes first; returns how many bytes were read.
-pub(crate) fn read_to_end_or_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+fn read_to_end_or_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|rest| !rest.is_empty()) {
         match reader.read(rest) {

@@ -860,9 +860,10 @@ typedef struct lcs_parse_error {
    */
   size_t column;
   /**
-   * True for a schema error inside an event (a missing field, a field of the wrong type):
-   * its zero-based index is then `event`. Syntax errors (`lcs_result_is_syntax_error`)
-   * carry no event index, only `offset`, `line` and `column`, wherever they are.
+   * True when the error is in an event: a schema error about one of its fields (a missing
+   * field, a field of the wrong type), or a syntax error (`lcs_result_is_syntax_error`)
+   * found inside its object. Its zero-based index is then `event`. False in the header,
+   * between events and after the session.
    */
   bool has_event;
   /**

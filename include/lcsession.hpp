@@ -6,8 +6,9 @@
  *   may contain escapes: .str() decodes, operator<< streams without a buffer).
  * - Range-for over events, object members, array items and unknown fields.
  * - Errors as exceptions: lcs::error carries the lcs_result code, the message and, for
- *   parse errors, the byte offset, line and column; lcs::client_error (derived from it)
- *   adds the HTTP status, x-request-id, attempts and error body of a failed HTTP call.
+ *   parse errors, the byte offset, line, column, event and field; lcs::client_error
+ *   (derived from it) adds the HTTP status, x-request-id, attempts and error body of a
+ *   failed HTTP call.
  * - lcs::client fetches sessions over HTTP (lcs_client_*); lcs::body owns the bytes it
  *   returns, and body.parse() gives an lcs::session that borrows them.
  *
@@ -53,7 +54,9 @@ class error : public std::runtime_error {
         offset_(e.offset),
         line_(e.line),
         column_(e.column),
-        has_position_(true) {}
+        has_position_(true),
+        event_(e.has_event ? std::optional<std::size_t>(e.event) : std::nullopt),
+        field_(e.field.data, e.field.len) {}
 
   /// The lcs_result code (LCS_MISSING_FIELD, LCS_SYNTAX_UNEXPECTED_END, ...).
   std::uint32_t code() const noexcept { return code_; }
@@ -65,6 +68,13 @@ class error : public std::runtime_error {
   std::size_t column() const noexcept { return column_; }
   /// True for parse errors, which carry offset, line and column.
   bool has_position() const noexcept { return has_position_; }
+  /// Zero-based index of the event the error is in: a schema error's event, or the event
+  /// object a syntax error was found inside. Empty in the header, between events, and for
+  /// errors without a position.
+  std::optional<std::size_t> event() const noexcept { return event_; }
+  /// The field at fault as a dotted path ("call_id", "job_metadata.turns"); empty for syntax
+  /// errors and errors without a position. Static storage: valid for the program's life.
+  std::string_view field() const noexcept { return field_; }
   /// True for JSON syntax errors (1xx).
   bool is_syntax() const noexcept { return lcs_result_is_syntax_error(code_); }
   /// True for session schema errors (2xx).
@@ -81,6 +91,8 @@ class error : public std::runtime_error {
       line_ = position->line;
       column_ = position->column;
       has_position_ = true;
+      if (position->has_event) event_ = position->event;
+      field_ = std::string_view(position->field.data, position->field.len);
     }
   }
 
@@ -90,6 +102,8 @@ class error : public std::runtime_error {
   std::size_t line_ = 0;
   std::size_t column_ = 0;
   bool has_position_ = false;
+  std::optional<std::size_t> event_;
+  std::string_view field_;
 };
 
 namespace detail {

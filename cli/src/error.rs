@@ -7,7 +7,7 @@
 use std::fmt;
 use std::io;
 
-use lcsession_core::ErrorKind;
+use lcsession_core::Error;
 
 /// Something that stops a command.
 #[derive(Debug)]
@@ -27,10 +27,8 @@ pub enum CliError {
         line: usize,
         /// 1-based column (in characters) of the problem.
         column: usize,
-        /// What is wrong.
-        kind: ErrorKind,
-        /// Byte offset of the problem.
-        offset: usize,
+        /// What is wrong, and where in the input.
+        error: Error,
     },
     /// Writing the output failed (a closed pipe is not reported: see [`CliError::is_broken_pipe`]).
     Write(io::Error),
@@ -83,9 +81,13 @@ impl fmt::Display for CliError {
                 file,
                 line,
                 column,
-                kind,
-                offset,
-            } => write!(f, "{file}:{line}:{column}: {kind} (byte {offset})"),
+                error,
+            } => write!(
+                f,
+                "{file}:{line}:{column}: {} (byte {})",
+                error.what(),
+                error.offset()
+            ),
             CliError::Write(e) => write!(f, "writing output: {e}"),
             CliError::Message(message) => f.write_str(message),
             CliError::Request { headline, .. } => f.write_str(headline),

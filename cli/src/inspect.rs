@@ -53,8 +53,7 @@ pub fn parse<'a>(file: &str, input: &'a [u8], max_depth: u16) -> Result<CliSessi
             file: file.to_owned(),
             line,
             column,
-            kind: err.kind(),
-            offset: err.offset(),
+            error: err,
         }
     })
 }

@@ -563,7 +563,7 @@ fn truncated_input() {
     let (err, path) = one_error_line(&input[..1000], &[]);
     assert_eq!(
         err,
-        format!("lcsession: error: {path}:29:152: unexpected end of input (byte 1000)")
+        format!("lcsession: error: {path}:29:152: event 6: unexpected end of input (byte 1000)")
     );
     let (err, path) = one_error_line(b"{\"events\":[", &[]);
     assert_eq!(
@@ -579,7 +579,9 @@ fn invalid_escape() {
     let (err, path) = one_error_line(doc, &[]);
     assert_eq!(
         err,
-        format!("lcsession: error: {path}:1:39: invalid escape sequence in string (byte 38)")
+        format!(
+            "lcsession: error: {path}:1:39: event 0: invalid escape sequence in string (byte 38)"
+        )
     );
 }
 
@@ -593,7 +595,9 @@ fn lone_surrogate() {
     assert_eq!(offset, 43);
     assert_eq!(
         err,
-        format!("lcsession: error: {path}:2:31: lone UTF-16 surrogate in \\u escape (byte 43)")
+        format!(
+            "lcsession: error: {path}:2:31: event 0: lone UTF-16 surrogate in \\u escape (byte 43)"
+        )
     );
 }
 
@@ -665,7 +669,7 @@ fn nesting_beyond_max_depth() {
     assert_eq!(
         err,
         format!(
-            "lcsession: error: {path}:1:{}: nesting deeper than 9 levels (byte {tenth})",
+            "lcsession: error: {path}:1:{}: event 0: nesting deeper than 9 levels (byte {tenth})",
             tenth + 1
         )
     );
@@ -675,7 +679,9 @@ fn nesting_beyond_max_depth() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.ends_with("sample-session.json:43:24: nesting deeper than 5 levels (byte 1506)\n"),
+        err.ends_with(
+            "sample-session.json:43:24: event 7: nesting deeper than 5 levels (byte 1506)\n"
+        ),
         "{err}"
     );
     // Very deep input (session, events, event, then 253 arrays: exactly the hard limit of

@@ -136,25 +136,70 @@ pub enum ErrorKind {
     InvalidValue(Location),
 }
 
-/// A decoding error: its [`ErrorKind`] and the byte offset in the input where it was detected.
+/// A decoding error: its [`ErrorKind`], the byte offset in the input where it was detected,
+/// and the event it is in, if any.
 ///
 /// ```
 /// let input = b"{\"events\": [{},]}";
 /// let err = lcsession_core::parse(input).unwrap_err();
 /// assert_eq!(err.offset(), 15);
 /// assert_eq!(err.line_column(input), (1, 16));
+/// assert_eq!(err.event(), None); // between events, not inside one
 /// assert_eq!(err.to_string(), "unexpected `]`, expected a JSON value at byte 15");
+///
+/// let input = br#"{"events": [{}, {"type": "text", "content": "a\qb"}]}"#;
+/// let err = lcsession_core::parse(input).unwrap_err();
+/// assert_eq!(err.event(), Some(1));
+/// assert_eq!(err.to_string(), "event 1: invalid escape sequence in string at byte 46");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     offset: usize,
+    /// The event object a syntax error is inside (schema kinds carry theirs in a [`Location`]).
+    in_event: Option<usize>,
 }
 
 impl Error {
-    /// An error of `kind` at byte `offset`.
+    /// An error of `kind` at byte `offset` (in no event beyond the one `kind`'s [`Location`]
+    /// names).
     pub const fn new(kind: ErrorKind, offset: usize) -> Self {
-        Error { kind, offset }
+        Error {
+            kind,
+            offset,
+            in_event: None,
+        }
+    }
+
+    /// The same error, found inside event number `index` (zero-based). Only syntax errors
+    /// take it: a schema error's event is its [`Location`]'s, so this returns them unchanged.
+    #[must_use]
+    pub(crate) const fn in_event(self, index: usize) -> Self {
+        if self.is_syntax() {
+            Error {
+                in_event: Some(index),
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
+    /// Zero-based index of the event the error is in: the event of a schema error's
+    /// [`Location`], or the event object a syntax error was found inside. `None` in the
+    /// header, between events, and after the session.
+    pub const fn event(&self) -> Option<usize> {
+        match self.kind.location() {
+            Some(at) => at.event,
+            None => self.in_event,
+        }
+    }
+
+    /// What went wrong and in which event, without the offset: the message of
+    /// [`Display`](fmt::Display) up to ` at byte N`, for callers that print the position
+    /// their own way (`FILE:LINE:COL: <what>`).
+    pub fn what(&self) -> impl fmt::Display + '_ {
+        What(self)
     }
 
     /// What went wrong.
@@ -219,6 +264,12 @@ impl ErrorSlot {
     pub(crate) fn get(&self) -> Error {
         self.0.get()
     }
+
+    /// Marks the recorded error as found inside event number `index` (see
+    /// [`Error::in_event`]).
+    pub(crate) fn in_event(&self, index: usize) {
+        self.0.set(self.0.get().in_event(index));
+    }
 }
 
 /// 1-based line and column (counted in characters, not bytes) of byte `offset` in `input`.
@@ -237,6 +288,22 @@ pub fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
         .filter(|&&b| (b & 0xC0) != 0x80)
         .count();
     (line, column)
+}
+
+impl ErrorKind {
+    /// The field a schema error is about (and its event, if any); `None` for syntax errors
+    /// and [`NotAnObject`](Self::NotAnObject).
+    pub const fn location(&self) -> Option<Location> {
+        match *self {
+            ErrorKind::MissingField(at)
+            | ErrorKind::WrongType { at, .. }
+            | ErrorKind::DuplicateField(at)
+            | ErrorKind::Capacity { at, .. }
+            | ErrorKind::NumberOutOfRange(at)
+            | ErrorKind::InvalidValue(at) => Some(at),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -270,9 +337,21 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// [`Error::what`]: the kind, after `event N: ` for a syntax error inside an event.
+struct What<'e>(&'e Error);
+
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(index) = self.0.in_event {
+            write!(f, "event {index}: ")?;
+        }
+        write!(f, "{}", self.0.kind)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.kind, self.offset)
+        write!(f, "{} at byte {}", self.what(), self.offset)
     }
 }
 

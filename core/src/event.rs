@@ -467,7 +467,8 @@ struct Slots<'a> {
 
 /// Decodes the event object at the scanner. `depth` counts the containers around it.
 ///
-/// Returns the event as an `Option` (the error, if any, is left in the scanner) so that the
+/// Returns the event as an `Option` (the error, if any, is left in the scanner, marked with
+/// `index` when it is a syntax error inside the object) so that the
 /// event is built straight into the caller's `Option` — what [`Iterator::next`] returns —
 /// rather than copied out of a `Result`.
 #[inline(never)]
@@ -476,7 +477,12 @@ pub(crate) fn decode_event<'a>(
     index: usize,
     depth: u16,
 ) -> Option<Event<'a>> {
-    decode_event_inner(sc, index, depth)
+    let from = sc.offset();
+    let event = decode_event_inner(sc, index, depth);
+    if event.is_none() {
+        sc.error_in_event(index, from);
+    }
+    event
 }
 
 #[cfg_attr(not(feature = "small"), inline(always))]

@@ -460,11 +460,17 @@ pub(crate) fn open_events(sc: &mut Scanner<'_>) -> Result<usize, Failed> {
 
 /// The error for input whose first invalid UTF-8 byte is at `bad`, given the outcome of
 /// decoding the valid text before it: that text's own error when it comes first (the first
-/// problem is reported), else invalid UTF-8 at `bad`.
+/// problem is reported), else invalid UTF-8 at `bad`, in the event where that text ended.
 pub(crate) fn first_problem(before: Result<(), Error>, bad: usize) -> Error {
+    let invalid = Error::new(ErrorKind::InvalidUtf8, bad);
     match before {
         Err(err) if err.offset() < bad => err,
-        _ => Error::new(ErrorKind::InvalidUtf8, bad),
+        // The text ended at `bad` inside this event.
+        Err(err) => match err.event() {
+            Some(index) => invalid.in_event(index),
+            None => invalid,
+        },
+        Ok(()) => invalid,
     }
 }
 

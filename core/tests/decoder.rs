@@ -270,7 +270,14 @@ fn invalid_utf8_is_reported_as_soon_as_it_arrives() {
     input[bad] = 0xFF;
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
     let err = decoder.feed(&input[..bad + 1], false, |_| {}).unwrap_err();
-    assert_eq!(err, Error::new(ErrorKind::InvalidUtf8, bad));
+    assert_eq!(
+        (err.kind(), err.offset(), err.event()),
+        (ErrorKind::InvalidUtf8, bad, Some(0))
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("event 0: invalid UTF-8 at byte {bad}")
+    );
     assert_eq!(one_shot(&input).result, Err(err));
 }
 

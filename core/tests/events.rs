@@ -1327,3 +1327,189 @@ fn events_iterator_is_fused_and_restartable() {
     assert_eq!(s.event_count(), 0);
     assert!(s.events().next().is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors inside an event name it
+
+/// The error of `d` through `parse`, `parse_visiting` and the incremental decoder (fed one
+/// byte at a time, then whole), which must agree.
+fn error_every_way(d: &[u8]) -> Error {
+    let err = match lcsession_core::parse(d) {
+        Ok(_) => panic!("accepted: {}", String::from_utf8_lossy(d)),
+        Err(e) => e,
+    };
+    let one_pass = lcsession_core::parse_visiting(d, |_| {}).map(drop);
+    assert_eq!(one_pass, Err(err));
+    let mut decoder: lcsession_core::SessionDecoder =
+        lcsession_core::SessionDecoder::new(ParseOptions::default());
+    let mut fed = Ok(None);
+    for end in 1..=d.len() {
+        fed = decoder.feed(&d[..end], end == d.len(), |_| {});
+        if fed.is_err() {
+            break;
+        }
+    }
+    assert_eq!(fed.map(drop), Err(err));
+    err
+}
+
+#[test]
+fn syntax_errors_inside_an_event_name_it() {
+    let deep = format!(
+        r#"{{"type":"tool_call","call_id":"c","name":"n","arguments":{}1{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    // (event 2, the byte at fault in it, what is wrong)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"type":"text","content":"a\qb"}"#,
+            "\\q",
+            "invalid escape sequence in string",
+        ),
+        (
+            "{\"type\":\"text\",\"content\":\"a\tb\"}",
+            "\t",
+            "raw control character in string",
+        ),
+        (
+            r#"{"type":"text","content":"\ud800x"}"#,
+            "\\ud800",
+            "lone UTF-16 surrogate in \\u escape",
+        ),
+        (
+            r#"{"type":"tool_call","call_id":"c","name":"n","arguments":{"a":01}}"#,
+            "1}",
+            "unexpected `1`",
+        ),
+        (
+            r#"{"type":"tool_call","call_id":"c","name":"n","arguments":{"a" 1}}"#,
+            " 1}",
+            "unexpected `1`, expected `:`",
+        ),
+        (
+            r#"{"type":"tool_result","call_id":"c","result":[1.e5]}"#,
+            "e5",
+            "invalid number",
+        ),
+        (r#"{"type":"stop","usage":{"x":tru}}"#, "tru", "unexpected"),
+        (
+            r#"{"zzz":[1,2,],"type":"text","content":"a"}"#,
+            "],",
+            "unexpected `]`",
+        ),
+        (
+            r#"{"type":"text" "content":"a"}"#,
+            " \"content",
+            "unexpected",
+        ),
+        (&deep, "[[[[[[[[", "nesting deeper than 128 levels"),
+    ];
+    for &(event, needle, what) in cases {
+        let (d, start) = placed(event);
+        let err = error_every_way(d.as_bytes());
+        assert!(err.is_syntax(), "{err} in {d}");
+        assert_eq!(err.event(), Some(2), "{err} in {d}");
+        assert!(
+            err.offset() > start && err.offset() < start + event.len(),
+            "{err} in {d}"
+        );
+        let message = err.to_string();
+        assert!(message.starts_with("event 2: "), "{message}");
+        assert!(message.contains(what), "{message} should say {what}");
+        assert!(
+            message.ends_with(&format!(" at byte {}", err.offset())),
+            "{message}"
+        );
+        assert_eq!(
+            err.what().to_string(),
+            message[..message.len() - format!(" at byte {}", err.offset()).len()]
+        );
+        // The needle only helps find the place: the error is at or after it.
+        assert!(err.offset() >= start + at(event, needle), "{err} in {d}");
+    }
+
+    // Cut inside event 2 (every byte after its `{`): the end of input is in that event.
+    let (d, start) =
+        placed(r#"{"type":"tool_call","call_id":"c","name":"n","arguments":{"q":[1,"x"]}}"#);
+    for cut in start + 1..d.len() - common::TAIL.len() {
+        let err = error_every_way(&d.as_bytes()[..cut]);
+        assert_eq!(
+            (err.kind(), err.event()),
+            (ErrorKind::UnexpectedEnd, Some(2)),
+            "cut at {cut}"
+        );
+    }
+
+    // Invalid UTF-8 inside event 2 names it, as the syntax error at its place would.
+    let (d, start) = placed(r#"{"type":"text","content":"aé"}"#);
+    let mut bytes = d.into_bytes();
+    let bad = start + at(r#"{"type":"text","content":"aé"}"#, "é");
+    bytes[bad] = 0xFF;
+    let err = error_every_way(&bytes);
+    assert_eq!(
+        (err.kind(), err.offset(), err.event()),
+        (ErrorKind::InvalidUtf8, bad, Some(2))
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("event 2: invalid UTF-8 at byte {bad}")
+    );
+}
+
+#[test]
+fn errors_outside_events_name_none() {
+    let cases: &[String] = &[
+        // Where an event was expected, not inside one.
+        r#"{"events":[{"type":"text","content":"a"},]}"#.to_owned(),
+        r#"{"events":[{"type":"text","content":"a"} {}]}"#.to_owned(),
+        r#"{"events":[{"type":"text","content":"a"},"#.to_owned(),
+        r#"{"events":[{"type":"text","content":"a"}, x]}"#.to_owned(),
+        // In the header, and after the session.
+        r#"{"events":[],"session_id":"s\x","last_updated_at":"t"}"#.to_owned(),
+        r#"{"events":[],"session_id":"s","last_updated_at":"t","k":[1,]}"#.to_owned(),
+        r#"{"session_id":"s","last_updated_at":"t","events":[]} x"#.to_owned(),
+        format!("{} ]", doc(&[E0])),
+    ];
+    for d in cases {
+        let err = error_every_way(d.as_bytes());
+        assert!(err.is_syntax(), "{err} in {d}");
+        assert_eq!(err.event(), None, "{err} in {d}");
+        assert!(!err.to_string().starts_with("event"), "{err}");
+    }
+
+    // Invalid UTF-8 where an event starts, in the header, after the session.
+    for (d, needle) in [
+        (
+            &b"{\"events\":[{\"type\":\"text\",\"content\":\"a\"},\xff]}"[..],
+            &b"\xff"[..],
+        ),
+        (
+            b"{\"events\":[],\"session_id\":\"\xc3(\",\"last_updated_at\":\"t\"}",
+            b"\xc3",
+        ),
+        (
+            b"{\"events\":[],\"session_id\":\"s\",\"last_updated_at\":\"t\"}\xff",
+            b"\xff",
+        ),
+    ] {
+        let err = error_every_way(d);
+        let bad = d.windows(needle.len()).position(|w| w == needle).unwrap();
+        assert_eq!(
+            (err.kind(), err.offset(), err.event()),
+            (ErrorKind::InvalidUtf8, bad, None)
+        );
+    }
+
+    // Schema errors keep their own location, with or without an event.
+    let (err, _, _) = event_err(r#"{"type":"tool_call","name":"n","arguments":{}}"#);
+    assert_eq!(err.event(), Some(2));
+    assert_eq!(err.kind().location(), Some(ev(2, "call_id")));
+    assert!(
+        err.to_string()
+            .starts_with("event 2 field `call_id`: missing"),
+        "{err}"
+    );
+    let err = parse_err(r#"{"events":[],"session_id":1,"last_updated_at":"t"}"#);
+    assert_eq!(err.event(), None);
+}

@@ -322,9 +322,14 @@ fn invalid_utf8_is_reported_at_the_exact_byte() {
             "{inner:?}"
         );
         assert!(err.is_syntax());
+        // The document's only event holds the string.
+        assert_eq!(err.event(), Some(0));
         assert_eq!(
             err.to_string(),
-            format!("invalid UTF-8 at byte {}", content_start() + bad_at)
+            format!(
+                "event 0: invalid UTF-8 at byte {}",
+                content_start() + bad_at
+            )
         );
     }
 
@@ -350,6 +355,7 @@ fn invalid_utf8_is_reported_at_the_exact_byte() {
         let err = lcsession_core::parse(d).unwrap_err();
         let want = d.windows(needle.len()).position(|w| w == needle).unwrap();
         assert_eq!((err.kind(), err.offset()), (ErrorKind::InvalidUtf8, want));
+        assert_eq!(err.event(), None, "not in an event");
     }
 
     // Valid UTF-8 that is not JSON whitespace (a no-break space) is a syntax error there.

@@ -14,7 +14,7 @@
 use core::ffi::{c_char, c_void};
 use core::fmt::Write as _;
 
-use lcsession_core::{Error, ErrorKind, Location, ParseOptions, Session, DEFAULT_MAX_DEPTH};
+use lcsession_core::{Error, ParseOptions, Session, DEFAULT_MAX_DEPTH};
 
 use crate::event::{lcs_event, VisitedEvent};
 use crate::panic::{call, guard};
@@ -88,9 +88,10 @@ pub struct lcs_parse_error {
     pub line: usize,
     /// 1-based column of `offset`, counted in characters (not bytes).
     pub column: usize,
-    /// True for a schema error inside an event (a missing field, a field of the wrong type):
-    /// its zero-based index is then `event`. Syntax errors (`lcs_result_is_syntax_error`)
-    /// carry no event index, only `offset`, `line` and `column`, wherever they are.
+    /// True when the error is in an event: a schema error about one of its fields (a missing
+    /// field, a field of the wrong type), or a syntax error (`lcs_result_is_syntax_error`)
+    /// found inside its object. Its zero-based index is then `event`. False in the header,
+    /// between events and after the session.
     pub has_event: bool,
     /// Zero-based index of the event at fault (meaningful when `has_event`).
     pub event: usize,
@@ -100,19 +101,6 @@ pub struct lcs_parse_error {
     /// A NUL-terminated English message naming what and where, e.g.
     /// "event 3 field `call_id`: missing at byte 812".
     pub message: [c_char; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
-}
-
-/// The location of a schema error, if it has one.
-fn location(kind: ErrorKind) -> Option<Location> {
-    match kind {
-        ErrorKind::MissingField(at)
-        | ErrorKind::WrongType { at, .. }
-        | ErrorKind::DuplicateField(at)
-        | ErrorKind::Capacity { at, .. }
-        | ErrorKind::NumberOutOfRange(at)
-        | ErrorKind::InvalidValue(at) => Some(at),
-        _ => None,
-    }
 }
 
 /// Writes formatted text into a fixed buffer, truncating at a character boundary and always
@@ -149,7 +137,7 @@ impl lcs_parse_error {
 
     /// Describes `err`, at this 1-based line and column of its input.
     pub(crate) fn at(err: &Error, (line, column): (usize, usize)) -> lcs_parse_error {
-        let at = location(err.kind());
+        let at = err.kind().location();
         let mut message = MessageBuf {
             buf: [0; LCS_PARSE_ERROR_MESSAGE_CAPACITY],
             len: 0,
@@ -160,8 +148,8 @@ impl lcs_parse_error {
             offset: err.offset(),
             line,
             column,
-            has_event: at.and_then(|a| a.event).is_some(),
-            event: at.and_then(|a| a.event).unwrap_or(0),
+            has_event: err.event().is_some(),
+            event: err.event().unwrap_or(0),
             field: lcs_str::new(at.map_or("", |a| a.field).as_bytes()),
             message: message.buf,
         }

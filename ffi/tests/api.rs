@@ -668,6 +668,17 @@ fn parse_errors_say_what_and_where() {
     assert_eq!(e.field.len, 0);
     assert!(message(&e).starts_with("unexpected `]`"), "{}", message(&e));
 
+    // A syntax error inside an event names the event (no field).
+    let doc = b"{\"events\": [{}, {\"type\": \"text\", \"content\": \"a\\qb\"}]}";
+    let e = parse(doc).err().unwrap();
+    assert_eq!(e.code, lcs_result::LCS_SYNTAX_INVALID_ESCAPE);
+    assert_eq!((e.has_event, e.event, e.offset), (true, 1, 46));
+    assert_eq!(e.field.len, 0);
+    assert_eq!(
+        message(&e),
+        "event 1: invalid escape sequence in string at byte 46"
+    );
+
     let doc =
         br#"{"events":[],"session_id":"s","last_updated_at":"t","job_metadata":{"turns":-1}}"#;
     let e = parse(doc).err().unwrap();

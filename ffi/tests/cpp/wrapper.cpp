@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -157,6 +158,25 @@ void parse_literal() {
     err = e;
   }
   CHECK(err.code() == LCS_SYNTAX_UNEXPECTED_BYTE && err.line() == 2 && err.offset() == 15);
+  CHECK(!err.event() && err.field().empty());  // where an event was expected, not inside one
+  // A syntax error inside event 1 names it; a schema error names its event and field.
+  try {
+    lcs::session::parse("{\"events\": [{}, {\"type\": \"text\", \"content\": \"a\\qb\"}]}");
+  } catch (const lcs::error &e) {
+    err = e;
+  }
+  CHECK(err.code() == LCS_SYNTAX_INVALID_ESCAPE && err.event() == std::optional<std::size_t>(1));
+  CHECK(err.field().empty() && err.offset() == 46);
+  CHECK(std::string(err.what()) == "event 1: invalid escape sequence in string at byte 46");
+  try {
+    lcs::session::parse(
+        "{\"events\": [{\"type\": \"tool_call\", \"name\": \"n\", \"arguments\": {}}],"
+        " \"session_id\": \"s\", \"last_updated_at\": \"t\"}");
+  } catch (const lcs::error &e) {
+    err = e;
+  }
+  CHECK(err.code() == LCS_MISSING_FIELD && err.event() == std::optional<std::size_t>(0));
+  CHECK(err.field() == "call_id");
   // One pass with a visitor (instantiates parse_visiting under the strict warnings).
   std::size_t visited = 0;
   lcs::session v = lcs::session::parse_visiting(kDoc, sizeof kDoc - 1,

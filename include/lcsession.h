@@ -39,7 +39,9 @@
  * Every free function (lcs_result_message, lcs_version, ...) is thread-safe. An lcs_client
  * may serve lcs_client_retrieve from many threads at once (its setters and lcs_client_free
  * need exclusive access); bodies and errors are immutable and may be shared.
- * The API key is never part of any error, message or body the library returns.
+ * The API key is never part of any error, message or body the library returns: an error
+ * body that echoes it back has it replaced by <REDACTED> (keys shorter than 4 characters
+ * are not searched for: replacing every "ab" would garble the text and protect nothing).
  */
 
 #ifndef LCSESSION_H
@@ -581,7 +583,9 @@ typedef struct lcs_client lcs_client;
  * **Thread-safety:** immutable: any number of threads may read it at once. Free it once,
  * when no other thread uses it.
  *
- * It never contains the API key.
+ * It never contains the API key: an error body that echoes it back has it replaced by
+ * `<REDACTED>`, whether the call was a retrieve or a later `lcs_body_parse` (keys shorter
+ * than 4 characters are not searched for).
  */
 typedef struct lcs_client_error lcs_client_error;
 
@@ -1828,8 +1832,7 @@ lcs_result lcs_session_unknown_fields(const struct lcs_session *session,
 /**
  * Writes the decoded length in bytes of `s` (what `lcs_jstr_unescape` needs) to `*out_len`.
  *
- * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
- * or `text` that is not UTF-8.
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
  * Thread-safe.
  *
  * # Safety
@@ -1840,6 +1843,9 @@ lcs_result lcs_jstr_decoded_len(const struct lcs_jstr *s, size_t *out_len);
 /**
  * Decodes `s` (resolving every escape) into `buf`, which has room for `cap` bytes, and
  * writes the decoded length to `*out_len`. No NUL is appended.
+ *
+ * `buf` may overlap the bytes of `s`: decoding in place (into the text's own storage, when
+ * the caller owns it) works, since the decoded text is never longer than the escaped one.
  *
  * Returns `LCS_OK`; `LCS_BUFFER_TOO_SMALL` when the text needs more than `cap` bytes (then
  * neither `buf` nor `*out_len` is touched: ask `lcs_jstr_decoded_len`); `LCS_NULL_ARGUMENT`
@@ -1856,7 +1862,9 @@ lcs_result lcs_jstr_unescape(const struct lcs_jstr *s, char *buf, size_t cap, si
  * Compares the decoded text of `s` with the `len` bytes at `text`; writes the answer to
  * `*out_equal`. `text` may be NULL when `len` is 0.
  *
- * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
+ * Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
+ * in `s` or `text` that is not UTF-8 (the header's rule for text arguments; `*out_equal`
+ * is then untouched).
  * Thread-safe.
  *
  * # Safety

@@ -185,7 +185,8 @@ class json_string {
     while ((r = lcs_jstr_chunk_next(&it, &chunk)) == LCS_OK) f(detail::view(chunk));
     if (r != LCS_END) throw error(r);
   }
-  /// Compares the decoded text with `text`.
+  /// Compares the decoded text with `text`. Throws lcs::error(LCS_INVALID_ARGUMENT) for a
+  /// malformed escape, or when `text` is not UTF-8 (lcs_jstr_equals).
   bool operator==(std::string_view text) const {
     bool eq = false;
     detail::check(lcs_jstr_equals(&s_, text.data(), text.size(), &eq));
@@ -698,8 +699,8 @@ class session {
     if (text == nullptr) throw error(LCS_NULL_ARGUMENT);
     return parse(std::string_view(text));
   }
-  /// Refused: the temporary string would die before the session.
-  static session parse(std::string &&) = delete;
+  /// Refused: the temporary string (const or not) would die before the session.
+  static session parse(const std::string &&) = delete;
 
   session(session &&) noexcept = default;
   session &operator=(session &&) noexcept = default;
@@ -843,7 +844,9 @@ class session {
 /// A failed HTTP client call (lcs_client_*, lcs_body_*): code() is 300-399 and what() the
 /// one-line message, `GET "<url>": 404 Not Found (request id req_1)`. For an invalid body
 /// (LCS_CLIENT_INVALID_BODY) offset(), line() and column() say where the decoder stopped.
-/// It never contains the API key.
+/// It never contains the API key. The same calls throw a plain lcs::error for a bad argument
+/// (LCS_NULL_ARGUMENT, LCS_INVALID_ARGUMENT: text that is not UTF-8, an empty path), found
+/// before any request: catch lcs::error to handle both.
 class client_error : public error {
  public:
   /// Copies the details of `e` (which the caller still owns and frees).
@@ -958,10 +961,11 @@ class body {
     if (r != LCS_OK) client_error::raise(r, e);
     return session(s);
   }
-  /// Refused: the temporary body would die before the session.
-  session parse() && = delete;
+  /// Refused: the temporary body (const or not) would die before the session.
+  session parse() const && = delete;
   /// Saves the raw bytes as a dump file (replaced atomically). Throws lcs::client_error
-  /// (LCS_CLIENT_IO) on failure.
+  /// (LCS_CLIENT_IO) when writing fails, or lcs::error(LCS_INVALID_ARGUMENT) for an empty
+  /// path (or, outside Unix, one that is not UTF-8).
   void save(std::string_view path) const {
     lcs_client_error *e = nullptr;
     std::uint32_t r = lcs_body_save(get(), detail::text(path), path.size(), &e);
@@ -1056,13 +1060,15 @@ class client {
     detail::check(lcs_client_set_platform_roots(get(), yes));
     return *this;
   }
-  /// Resolves the configuration now; throws lcs::client_error (no API key, bad base URL...).
+  /// Resolves the configuration now; throws lcs::client_error (no API key, bad base URL...),
+  /// or lcs::error(LCS_INVALID_ARGUMENT) for a setting that is not UTF-8.
   void build() const {
     lcs_client_error *e = nullptr;
     std::uint32_t r = lcs_client_build(get(), &e);
     if (r != LCS_OK) client_error::raise(r, e);
   }
-  /// GET /api/v1/chat/{session_id}; throws lcs::client_error on failure.
+  /// GET /api/v1/chat/{session_id}; throws lcs::client_error on failure, or
+  /// lcs::error(LCS_INVALID_ARGUMENT), with no request made, for text that is not UTF-8.
   lcs::body retrieve(std::string_view session_id,
                      std::optional<std::string_view> organization_id = std::nullopt,
                      std::optional<std::string_view> project_id = std::nullopt) const {
@@ -1081,7 +1087,8 @@ class client {
   /// thread, and returns the body with its session. If `visit` throws, later events are not
   /// visited and the exception is rethrown once the call is over. Throws lcs::client_error on
   /// failure (LCS_CLIENT_INVALID_BODY with the decoder's position for an invalid body;
-  /// `visit` may have seen the events before the error).
+  /// `visit` may have seen the events before the error), or lcs::error(LCS_INVALID_ARGUMENT),
+  /// with no request made, for text that is not UTF-8.
   template <class F>
   lcs::retrieved retrieve_visiting(std::string_view session_id, F &&visit,
                                    std::optional<std::string_view> organization_id = std::nullopt,

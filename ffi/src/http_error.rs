@@ -25,7 +25,9 @@ use crate::str::lcs_str;
 /// **Thread-safety:** immutable: any number of threads may read it at once. Free it once,
 /// when no other thread uses it.
 ///
-/// It never contains the API key.
+/// It never contains the API key: an error body that echoes it back has it replaced by
+/// `<REDACTED>`, whether the call was a retrieve or a later `lcs_body_parse` (keys shorter
+/// than 4 characters are not searched for).
 #[allow(non_camel_case_types)]
 pub struct lcs_client_error {
     code: lcs_result,

@@ -128,13 +128,20 @@ pub(crate) struct Sink {
     len: usize,
 }
 
+/// Whether `bytes` and the `cap` bytes at `buf` share any byte (addresses compared, nothing
+/// read).
+pub(crate) fn overlaps(bytes: &[u8], buf: *const u8, cap: usize) -> bool {
+    let (a, b) = (bytes.as_ptr() as usize, buf as usize);
+    !bytes.is_empty() && cap != 0 && a < b.saturating_add(cap) && b < a.saturating_add(bytes.len())
+}
+
 impl Sink {
     /// NULL with `cap == 0` is an empty buffer (nothing can be written through it); NULL
     /// otherwise is `LCS_NULL_ARGUMENT`; `cap` beyond `isize::MAX` is `LCS_INVALID_ARGUMENT`.
     ///
     /// # Safety
     /// When `buf` is not NULL, it points to `cap` writable bytes not accessed elsewhere while
-    /// the sink is in use.
+    /// the sink is in use: in particular, no slice passed to [`Sink::push`] overlaps them.
     #[inline]
     pub(crate) unsafe fn new(buf: *mut c_char, cap: usize) -> Result<Self, lcs_result> {
         if buf.is_null() && cap != 0 {
@@ -158,8 +165,8 @@ impl Sink {
         }
         if !bytes.is_empty() {
             // SAFETY: `len + bytes.len() <= cap`, so the destination lies inside the caller's
-            // writable range (non-NULL, since `cap > 0` here); a caller-owned buffer cannot
-            // overlap the borrowed source for the duration of the call.
+            // writable range (non-NULL, since `cap > 0` here); `bytes` does not overlap it
+            // (the sink's contract: a source that might is copied first, see `overlaps`).
             unsafe {
                 ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(self.len), bytes.len());
             }

@@ -251,8 +251,7 @@ impl From<BadEscape> for lcs_result {
 
 /// Writes the decoded length in bytes of `s` (what `lcs_jstr_unescape` needs) to `*out_len`.
 ///
-/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
-/// or `text` that is not UTF-8.
+/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
 /// Thread-safe.
 ///
 /// # Safety
@@ -276,6 +275,9 @@ pub unsafe extern "C" fn lcs_jstr_decoded_len(
 /// Decodes `s` (resolving every escape) into `buf`, which has room for `cap` bytes, and
 /// writes the decoded length to `*out_len`. No NUL is appended.
 ///
+/// `buf` may overlap the bytes of `s`: decoding in place (into the text's own storage, when
+/// the caller owns it) works, since the decoded text is never longer than the escaped one.
+///
 /// Returns `LCS_OK`; `LCS_BUFFER_TOO_SMALL` when the text needs more than `cap` bytes (then
 /// neither `buf` nor `*out_len` is touched: ask `lcs_jstr_decoded_len`); `LCS_NULL_ARGUMENT`
 /// (`buf` may be NULL only when `cap` is 0); `LCS_INVALID_ARGUMENT` for a malformed escape.
@@ -294,7 +296,16 @@ pub unsafe extern "C" fn lcs_jstr_unescape(
     call(|| {
         // SAFETY: the caller's contract on `s`.
         let raw = unsafe { jstr_bytes(s) }?;
-        // SAFETY: the caller's contract on `buf`/`cap`.
+        // Decoding in place (`buf` over the text itself) is allowed: such a text is copied
+        // first, so no byte is read through `raw` once the sink writes.
+        let copy;
+        let raw = if ptr::overlaps(raw, buf.cast(), cap) {
+            copy = raw.to_vec();
+            copy.as_slice()
+        } else {
+            raw
+        };
+        // SAFETY: the caller's contract on `buf`/`cap`; `raw` does not overlap it.
         let mut sink = unsafe { Sink::new(buf, cap) }?;
         let out = Out::new(out_len)?;
         // Measure first, so a short buffer is left untouched.
@@ -313,7 +324,9 @@ pub unsafe extern "C" fn lcs_jstr_unescape(
 /// Compares the decoded text of `s` with the `len` bytes at `text`; writes the answer to
 /// `*out_equal`. `text` may be NULL when `len` is 0.
 ///
-/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape.
+/// Returns `LCS_OK`, `LCS_NULL_ARGUMENT`, or `LCS_INVALID_ARGUMENT` for a malformed escape
+/// in `s` or `text` that is not UTF-8 (the header's rule for text arguments; `*out_equal`
+/// is then untouched).
 /// Thread-safe.
 ///
 /// # Safety

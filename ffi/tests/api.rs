@@ -1037,6 +1037,39 @@ fn null_arguments_are_reported_and_out_params_untouched() {
 }
 
 #[test]
+fn unescape_decodes_in_place_and_into_overlapping_buffers() {
+    let text = br#"a\nb\u00e9\ud83d\ude00 tail"#;
+    let want = "a\nbé😀 tail".as_bytes();
+    // The buffer starts at the text, before it, inside it; it may also end inside it.
+    for (pad, start, cap) in [
+        (0, 0, text.len()),
+        (0, 0, want.len()),
+        (8, 0, text.len() + 8),
+        (8, 3, want.len()),
+        (0, 2, want.len()),
+    ] {
+        let mut mem = vec![b'#'; pad + text.len() + 16];
+        mem[pad..pad + text.len()].copy_from_slice(text);
+        let base = mem.as_mut_ptr();
+        let js = lcs_jstr {
+            // SAFETY (test): inside `mem`.
+            data: unsafe { base.add(pad) }.cast_const().cast(),
+            len: text.len(),
+            escaped: true,
+        };
+        let mut written = 0;
+        let r = unsafe { lcs_jstr_unescape(&js, base.add(start).cast(), cap, &mut written) };
+        assert_eq!(r, lcs_result::LCS_OK, "pad {pad} start {start} cap {cap}");
+        assert_eq!(written, want.len());
+        assert_eq!(
+            &mem[start..start + written],
+            want,
+            "pad {pad} start {start}"
+        );
+    }
+}
+
+#[test]
 fn unescape_never_overflows_and_leaves_short_buffers_alone() {
     let js = lcs_jstr {
         data: br#"caf\u00e9 \ud83d\ude00"#.as_ptr().cast(),

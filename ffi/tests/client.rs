@@ -875,6 +875,33 @@ fn a_key_echoed_by_the_server_is_redacted() {
 }
 
 #[test]
+fn a_key_echoed_in_a_body_that_is_parsed_later_is_redacted() {
+    // A 200 that is not a session and holds the key: `retrieve` succeeds; the error of the
+    // later `parse` (and `parse_visiting`) is redacted like the retrieve's own errors.
+    let echo = format!(r#"{{"events": [], "you_sent": "Bearer {KEY}", }}"#);
+    let server = Server::script(vec![
+        Reply::json(200, echo.as_str()).header("x-request-id", &format!("req-{KEY}"))
+    ]);
+    let client = builder(&server, &Sleeps::default()).build().unwrap();
+    let body = retrieve(&client, "s").unwrap();
+    assert_eq!(body.as_bytes(), echo.as_bytes());
+    for e in [
+        body.parse().unwrap_err(),
+        body.parse_visiting::<128, 512, 16>(lcsession_core::ParseOptions::default(), |_| {})
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ClientErrorKind::InvalidBody);
+        assert_no_key(&e);
+        assert_eq!(
+            e.body(),
+            Some(r#"{"events": [], "you_sent": "Bearer <REDACTED>", }"#)
+        );
+        assert_eq!(e.request_id(), Some("req-<REDACTED>"));
+        assert!(e.to_string().contains("unexpected `}`"), "{e}");
+    }
+}
+
+#[test]
 fn redirects_are_followed_and_the_key_goes_only_to_the_same_host() {
     // Same host: the key goes along (as with the SDKs' HTTP stacks); the trace shows the hop.
     let server = Server::script(vec![

@@ -906,6 +906,33 @@ fn the_key_is_redacted_when_a_server_echoes_it() {
 
 #[test]
 #[cfg_attr(miri, ignore = "Miri has no sockets")]
+fn the_key_is_redacted_when_a_body_that_echoes_it_is_parsed_later() {
+    // A 200 whose body is not a session and holds the key: the retrieve succeeds, and the
+    // error of the later lcs_body_parse is redacted like the retrieve's own errors.
+    let server = Server::start(|req, _| {
+        let auth = req.header("authorization").unwrap_or_default().to_owned();
+        Reply::json(200, format!(r#"{{"you_sent": "{auth}""#))
+            .header("x-request-id", &format!("req {auth}"))
+    });
+    let c = Client::new(&server.base_url());
+    let body = c.retrieve("s").expect("a 200 body");
+    let (r, e) = body.parse().expect_err("not a session");
+    assert_eq!(r, lcs_result::LCS_CLIENT_INVALID_BODY);
+    let d = e.details(); // asserts the key is nowhere
+    assert_eq!(
+        d.body.as_deref(),
+        Some(r#"{"you_sent": "Bearer <REDACTED>""#)
+    );
+    assert_eq!(d.request_id.as_deref(), Some("req Bearer <REDACTED>"));
+    assert!(
+        d.message.contains("unexpected end of input"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri has no sockets")]
 fn setters_after_build_take_effect() {
     let server = sample_server();
     let c = Client::bare();

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use lcsession_core::{line_column, ErrorKind, Event, ParseOptions, Session};
 
+use super::config::ApiKey;
 use super::error::{ClientError, ClientErrorKind};
 use super::save;
 use super::storage::BodyBytes;
@@ -21,6 +22,9 @@ pub struct SessionBody {
     status: u16,
     request_id: Option<String>,
     url: String,
+    /// The key of the request, kept only to redact it from the errors of a later parse
+    /// (a body that echoes it back); `Debug` shows `ApiKey(<redacted>)`.
+    key: ApiKey,
 }
 
 impl SessionBody {
@@ -29,12 +33,14 @@ impl SessionBody {
         status: u16,
         request_id: Option<String>,
         url: String,
+        key: ApiKey,
     ) -> Self {
         Self {
             bytes,
             status,
             request_id,
             url,
+            key,
         }
     }
 
@@ -93,7 +99,8 @@ impl SessionBody {
         Session::parse_visiting(self.bytes.as_slice(), options, visit).map_err(|e| self.invalid(e))
     }
 
-    /// The error for a body the decoder rejected.
+    /// The error for a body the decoder rejected (the request's API key replaced by
+    /// `<REDACTED>` wherever the body echoes it).
     pub fn invalid(&self, error: lcsession_core::Error) -> ClientError {
         let (line, column) = line_column(self.bytes.as_slice(), error.offset());
         // A value over a header capacity is the reader's limit, not a fault of the session.
@@ -110,6 +117,7 @@ impl SessionBody {
         .with_request_id(self.request_id.clone())
         .with_body(self.bytes.as_slice(), false)
         .with_decode(error, (line, column))
+        .redact_key(&self.key)
     }
 
     /// Writes the raw body to `writer` (then flushes it).

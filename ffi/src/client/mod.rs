@@ -897,7 +897,13 @@ impl Client {
         if bytes.as_slice().len() as u64 > limit {
             return Err(too_large());
         }
-        Ok(SessionBody::new(bytes, status, request_id, url.to_owned()))
+        Ok(SessionBody::new(
+            bytes,
+            status,
+            request_id,
+            url.to_owned(),
+            self.inner.api_key.clone(),
+        ))
     }
 }
 

@@ -19,6 +19,11 @@ void session_temporaries(std::string_view doc) {
   auto job = s.job_metadata();
   auto access = s.shared_access();
   for (const lcs::event &e : s.events()) (void)e;
+  // Strings that outlive the session, const or not, are fine.
+  const std::string kept(doc);
+  std::string kept_mutable(doc);
+  lcs::session from_kept = lcs::session::parse(kept);
+  lcs::session from_kept_mutable = lcs::session::parse(kept_mutable);
   (void)id, (void)updated, (void)title, (void)ids, (void)job, (void)access;
 
 #ifdef CASE_SESSION_ID
@@ -49,6 +54,15 @@ void session_temporaries(std::string_view doc) {
   // The session dies before the loop runs; the range's cursor would read freed memory.
   for (const lcs::event &e : lcs::session::parse(doc).events()) (void)e;
 #endif
+#ifdef CASE_PARSE_TEMPORARY_STRING
+  lcs::session dangling = lcs::session::parse(std::string(doc));
+  (void)dangling;
+#endif
+#ifdef CASE_PARSE_CONST_TEMPORARY_STRING
+  // A function returning `const std::string` gives a const rvalue.
+  lcs::session dangling = lcs::session::parse(static_cast<const std::string &&>(std::string(doc)));
+  (void)dangling;
+#endif
 #ifdef CASE_SESSION_MOVED_ID
   // std::move of a const session: the const && overload is the deleted one.
   const lcs::session &cs = s;
@@ -63,7 +77,9 @@ void body_temporaries(const lcs::client &c) {
   auto request_id = b.request_id();
   std::string_view url = b.url();
   lcs::session parsed = b.parse();
-  (void)bytes, (void)request_id, (void)url, (void)parsed;
+  const lcs::body &cb = b;
+  lcs::session parsed_const = cb.parse();
+  (void)bytes, (void)request_id, (void)url, (void)parsed, (void)parsed_const;
   // Numbers and actions are fine on a temporary.
   (void)c.retrieve("ses-1").status();
   c.retrieve("ses-1").save("out.json");
@@ -82,6 +98,11 @@ void body_temporaries(const lcs::client &c) {
 #endif
 #ifdef CASE_BODY_PARSE
   lcs::session dangling = c.retrieve("ses-1").parse();
+  (void)dangling;
+#endif
+#ifdef CASE_BODY_PARSE_CONST_TEMPORARY
+  // A function returning `const lcs::body` gives a const rvalue.
+  lcs::session dangling = static_cast<const lcs::body &&>(c.retrieve("ses-1")).parse();
   (void)dangling;
 #endif
 }

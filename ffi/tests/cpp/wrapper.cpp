@@ -402,6 +402,25 @@ void retrieved(const char *base_url) {
   CHECK(pair.session.id() == "ses-1");
   moved = std::move(pair);
   CHECK(moved.session.id() == "ses-1");
+  // A bad argument is a plain lcs::error, found before any request (as documented on
+  // lcs::client_error); a failed write is an lcs::client_error.
+  bool plain = false;
+  try {
+    moved.body.save("");
+  } catch (const lcs::client_error &) {
+  } catch (const lcs::error &e) {
+    plain = e.code() == LCS_INVALID_ARGUMENT;
+  }
+  CHECK(plain);
+  std::uint32_t io = 0;
+  try {
+    moved.body.save("/nonexistent-dir/x.json");
+  } catch (const lcs::client_error &e) {
+    io = e.code();
+  }
+  CHECK(io == LCS_CLIENT_IO);
+  CHECK(code_of([&] { (void)c.retrieve(std::string_view("ses-\xff", 5)); }) ==
+        LCS_INVALID_ARGUMENT);
 }
 
 }  // namespace

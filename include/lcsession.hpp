@@ -48,15 +48,7 @@ class error : public std::runtime_error {
       : std::runtime_error(lcs_result_message(code)), code_(code) {}
 
   /// A parse failure, with its position.
-  explicit error(const lcs_parse_error &e)
-      : std::runtime_error(e.message),
-        code_(e.code),
-        offset_(e.offset),
-        line_(e.line),
-        column_(e.column),
-        has_position_(true),
-        event_(e.has_event ? std::optional<std::size_t>(e.event) : std::nullopt),
-        field_(e.field.data, e.field.len) {}
+  explicit error(const lcs_parse_error &e) : error(e.code, e.message, &e) {}
 
   /// The lcs_result code (LCS_MISSING_FIELD, LCS_SYNTAX_UNEXPECTED_END, ...).
   std::uint32_t code() const noexcept { return code_; }

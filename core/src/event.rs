@@ -477,10 +477,12 @@ pub(crate) fn decode_event<'a>(
     index: usize,
     depth: u16,
 ) -> Option<Event<'a>> {
-    let from = sc.offset();
+    // Where the event's value starts (`decode_event_inner` skips the same whitespace).
+    sc.skip_ws();
+    let start = sc.offset();
     let event = decode_event_inner(sc, index, depth);
     if event.is_none() {
-        sc.error_in_event(index, from);
+        sc.error_in_event(index, start);
     }
     event
 }

@@ -332,21 +332,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// Marks the error recorded by the step that returned [`Failed`] as found inside event
-    /// number `index`, whose value starts at the first non-whitespace byte from absolute
-    /// offset `from`: only an error past that byte is inside it (one at it is where an event
-    /// was expected, such as the `]` after a trailing comma).
+    /// number `index`, whose value starts at absolute offset `start`: only an error past that
+    /// byte is inside it (one at it is where an event was expected, such as the `]` after a
+    /// trailing comma).
     #[cold]
     #[inline(never)]
-    pub(crate) fn error_in_event(&self, index: usize, from: usize) {
-        let ws = from
-            .checked_sub(self.base)
-            .and_then(|at| self.bytes().get(at..))
-            .map_or(0, |rest| {
-                rest.iter()
-                    .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-                    .count()
-            });
-        if self.err.get().offset() > from.saturating_add(ws) {
+    pub(crate) fn error_in_event(&self, index: usize, start: usize) {
+        if self.err.get().offset() > start {
             self.err.in_event(index);
         }
     }

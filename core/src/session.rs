@@ -466,10 +466,7 @@ pub(crate) fn first_problem(before: Result<(), Error>, bad: usize) -> Error {
     match before {
         Err(err) if err.offset() < bad => err,
         // The text ended at `bad` inside this event.
-        Err(err) => match err.event() {
-            Some(index) => invalid.in_event(index),
-            None => invalid,
-        },
+        Err(err) => err.event().map_or(invalid, |index| invalid.in_event(index)),
         Ok(()) => invalid,
     }
 }

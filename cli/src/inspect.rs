@@ -45,17 +45,26 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
-/// Parses `input` (named `file` in errors) with `max_depth`.
-pub fn parse<'a>(file: &str, input: &'a [u8], max_depth: u16) -> Result<CliSession<'a>, CliError> {
-    CliSession::parse_with(input, ParseOptions { max_depth }).map_err(|err| {
-        let (line, column) = err.line_column(input);
-        CliError::Parse {
-            file: file.to_owned(),
-            line,
-            column,
-            error: err,
-        }
-    })
+/// Parses `input` (named `file` in errors) with `max_depth`, into a session on the heap (its
+/// header alone is 168 KiB: returned by value it would be copied through the stack).
+pub fn parse<'a>(
+    file: &str,
+    input: &'a [u8],
+    max_depth: u16,
+) -> Result<Box<CliSession<'a>>, CliError> {
+    let mut session = Box::<CliSession<'a>>::default();
+    session
+        .parse_into(input, ParseOptions { max_depth })
+        .map_err(|err| {
+            let (line, column) = err.line_column(input);
+            CliError::Parse {
+                file: file.to_owned(),
+                line,
+                column,
+                error: err,
+            }
+        })?;
+    Ok(session)
 }
 
 /// Runs `inspect`: everything is validated before the first byte of output is written, so bad

@@ -138,17 +138,62 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         complete: bool,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
-        if !self.ready(input.len(), complete) {
-            return self.finished();
-        }
-        let window = Window::new(input, self.resume, complete);
-        let close = self.advance(window.text, window.bad, input.len(), complete, &mut visit)?;
-        // The views of the whole object and of the events array need it as one text: it is
-        // checked once more as UTF-8 (each part was checked as it came).
-        let text = close
-            .and_then(|close| input.get(..close))
-            .and_then(|b| simdutf8::basic::from_utf8(b).ok());
-        self.finish(text.unwrap_or_default(), close)
+        let closed = self.decode_bytes(input, complete, &mut visit)?;
+        self.finish(closed)
+    }
+
+    /// [`feed`](Self::feed) that writes the finished session into `out` instead of
+    /// returning it, as [`Session::parse_into`] does for a whole input: the session (tens of
+    /// KiB with large capacities) is not moved through the caller's stack. Returns
+    /// `Ok(true)` on the call that completes the session, the one call that writes `out`;
+    /// `Ok(false)` while it is not complete (and after it was), errors as `feed`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// use lcsession_core::{ParseOptions, Session, SessionDecoder};
+    /// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[{"type":"text","content":"a"}]}"#;
+    /// let mut decoder = SessionDecoder::<32, 64, 4>::new(ParseOptions::default());
+    /// let mut session = Session::<32, 64, 4>::default();
+    /// assert!(!decoder.feed_into(&doc[..50], false, &mut session, |_| {})?);
+    /// assert!(decoder.feed_into(doc, true, &mut session, |_| {})?);
+    /// assert_eq!((session.event_count(), session.header().session_id.as_str()), (1, "s"));
+    /// # Ok(()) }
+    /// ```
+    pub fn feed_into<'a>(
+        &mut self,
+        input: &'a [u8],
+        complete: bool,
+        out: &mut Session<'a, ID, TEXT, LIST>,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<bool, Error> {
+        let closed = self.decode_bytes(input, complete, &mut visit)?;
+        self.finish_into(closed, out)
+    }
+
+    /// [`feed`](Self::feed) for a call before the input is complete, which never returns
+    /// the session: it needs no room for one in the caller's stack frame (with large
+    /// capacities, `feed`'s result is tens of KiB even when it is `Ok(None)`). Errors as
+    /// `feed`'s (before the input is complete, only invalid UTF-8 is certain).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// use lcsession_core::{ParseOptions, SessionDecoder};
+    /// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[{"type":"text","content":"a"}]}"#;
+    /// let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    /// let mut visited = 0;
+    /// decoder.feed_part(&doc[..80], |_| visited += 1)?;
+    /// assert_eq!(visited, 1); // the event is whole; the session is not
+    /// let session = decoder.feed(doc, true, |_| visited += 1)?.expect("complete");
+    /// assert_eq!((visited, session.event_count()), (1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub fn feed_part<'a>(
+        &mut self,
+        input: &'a [u8],
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<(), Error> {
+        // Without `complete`, a call ends waiting for more bytes or with an error.
+        self.decode_bytes(input, false, &mut visit).map(drop)
     }
 
     /// [`feed`](Self::feed) for a caller that checks the UTF-8 itself as the bytes arrive
@@ -161,13 +206,67 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         complete: bool,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
+        let closed = self.decode_text(text, complete, &mut visit)?;
+        self.finish(closed)
+    }
+
+    /// [`feed_part`](Self::feed_part) for text, as [`feed_str`](Self::feed_str) takes it.
+    pub fn feed_str_part<'a>(
+        &mut self,
+        text: &'a str,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<(), Error> {
+        self.decode_text(text, false, &mut visit).map(drop)
+    }
+
+    /// [`feed_str`](Self::feed_str) that writes the finished session into `out`, as
+    /// [`feed_into`](Self::feed_into) does.
+    pub fn feed_str_into<'a>(
+        &mut self,
+        text: &'a str,
+        complete: bool,
+        out: &mut Session<'a, ID, TEXT, LIST>,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<bool, Error> {
+        let closed = self.decode_text(text, complete, &mut visit)?;
+        self.finish_into(closed, out)
+    }
+
+    /// The work of [`feed`](Self::feed): `Some` with the input as text (up to at least the
+    /// session's end) and the offset after the session's `}` once it is whole and valid.
+    fn decode_bytes<'a>(
+        &mut self,
+        input: &'a [u8],
+        complete: bool,
+        visit: &mut impl FnMut(&Event<'a>),
+    ) -> Result<Option<(&'a str, usize)>, Error> {
+        if !self.ready(input.len(), complete) {
+            return self.finished();
+        }
+        let window = Window::new(input, self.resume, complete);
+        let close = self.advance(window.text, window.bad, input.len(), complete, visit)?;
+        // The views of the whole object and of the events array need it as one text: it is
+        // checked once more as UTF-8 (each part was checked as it came).
+        let text = close
+            .and_then(|close| input.get(..close))
+            .and_then(|b| simdutf8::basic::from_utf8(b).ok());
+        Ok(close.map(|close| (text.unwrap_or_default(), close)))
+    }
+
+    /// The work of [`feed_str`](Self::feed_str), as [`decode_bytes`](Self::decode_bytes).
+    fn decode_text<'a>(
+        &mut self,
+        text: &'a str,
+        complete: bool,
+        visit: &mut impl FnMut(&Event<'a>),
+    ) -> Result<Option<(&'a str, usize)>, Error> {
         if !self.ready(text.len(), complete) {
             return self.finished();
         }
         // The resume point follows an ASCII token, so it is a character boundary.
         let window = text.get(self.resume..).unwrap_or_default();
-        let close = self.advance(window, None, text.len(), complete, &mut visit)?;
-        self.finish(text, close)
+        let close = self.advance(window, None, text.len(), complete, visit)?;
+        Ok(close.map(|close| (text, close)))
     }
 
     /// False when this call has nothing to do: finished, or waiting for more bytes.
@@ -215,19 +314,35 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         Err(outcome)
     }
 
-    /// The session, once [`advance`](Self::advance) validated it whole; `text` is the input
-    /// up to at least `close`.
+    /// The session, once [`advance`](Self::advance) validated it whole (`closed`: the text
+    /// and the offset after the session's `}`).
     fn finish<'a>(
         &mut self,
-        text: &'a str,
-        close: Option<usize>,
+        closed: Option<(&'a str, usize)>,
     ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
-        let Some(close) = close else {
+        let Some((root, events)) = self.close(closed)? else {
             return Ok(None);
         };
-        let outcome = self.session(text, close);
-        self.phase = Phase::Done(outcome.as_ref().err().copied());
-        outcome.map(Some)
+        Ok(Some(Session::from_parts(
+            core::mem::take(&mut self.header),
+            root,
+            events,
+            self.event_count,
+        )))
+    }
+
+    /// [`finish`](Self::finish) into `out`: the header is swapped in, not moved through the
+    /// stack.
+    fn finish_into<'a>(
+        &mut self,
+        closed: Option<(&'a str, usize)>,
+        out: &mut Session<'a, ID, TEXT, LIST>,
+    ) -> Result<bool, Error> {
+        let Some((root, events)) = self.close(closed)? else {
+            return Ok(false);
+        };
+        out.set_parts(&mut self.header, root, events, self.event_count);
+        Ok(true)
     }
 
     /// Decodes from the resume point; `Ok` with the offset after the session's `}` once the
@@ -320,12 +435,23 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         }
     }
 
-    /// The finished session, from the whole input as text.
-    fn session<'a>(
+    /// The views of the finished session (`closed`: as [`finish`](Self::finish) takes it),
+    /// marking the decoder done either way.
+    fn close<'a>(
         &mut self,
-        text: &'a str,
-        end: usize,
-    ) -> Result<Session<'a, ID, TEXT, LIST>, Error> {
+        closed: Option<(&'a str, usize)>,
+    ) -> Result<Option<(RawValue<'a>, RawValue<'a>)>, Error> {
+        let Some((text, end)) = closed else {
+            return Ok(None);
+        };
+        let outcome = self.spans(text, end);
+        self.phase = Phase::Done(outcome.as_ref().err().copied());
+        outcome.map(Some)
+    }
+
+    /// The views of the whole session and of its `events` array in `text`, which ends the
+    /// session at `end`.
+    fn spans<'a>(&self, text: &'a str, end: usize) -> Result<(RawValue<'a>, RawValue<'a>), Error> {
         let start = self.root_start;
         let root = text
             .get(start..end)
@@ -338,12 +464,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
             }
             None => RawValue::new("[]", 0),
         };
-        Ok(Session::from_parts(
-            core::mem::take(&mut self.header),
-            RawValue::new(root, start),
-            events,
-            self.event_count,
-        ))
+        Ok((RawValue::new(root, start), events))
     }
 }
 

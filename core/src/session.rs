@@ -322,6 +322,22 @@ impl<'a, const ID: usize, const TEXT: usize, const LIST: usize> Session<'a, ID, 
         }
     }
 
+    /// Makes this the session of `header` (swapped in: `header` gets this one's, cleared),
+    /// `root`, `events` and `event_count`, without moving a header through the stack.
+    pub(crate) fn set_parts(
+        &mut self,
+        header: &mut Header<ID, TEXT, LIST>,
+        root: RawValue<'a>,
+        events: RawValue<'a>,
+        event_count: usize,
+    ) {
+        core::mem::swap(&mut self.header, header);
+        header.clear();
+        self.root = root;
+        self.events = events;
+        self.event_count = event_count;
+    }
+
     /// The decoded header.
     pub fn header(&self) -> &Header<ID, TEXT, LIST> {
         &self.header

@@ -2,7 +2,9 @@
 //! pieces (cut anywhere, byte by byte included), it must give the same session, visit the
 //! same events once each in order, and fail with the same error at the same offset; an
 //! error is certain only once the input is complete, except invalid UTF-8. The same holds for
-//! `feed_str`, fed by a caller checking UTF-8 with `utf8_prefix`.
+//! `feed_str`, fed by a caller checking UTF-8 with `utf8_prefix`, for `feed_into` and
+//! `feed_str_into`, which write the session into the caller's, and for `feed_part` and
+//! `feed_str_part`, which never return one.
 
 // Under Miri these property and cut-everywhere runs take many minutes each; the decoder only
 // drives the scanner, whose every path the other suites run under Miri.
@@ -51,31 +53,80 @@ fn one_shot(input: &[u8]) -> Outcome {
     Outcome { visited, result }
 }
 
-/// One call, through `feed`, or (`text`) through `utf8_prefix` and `feed_str` as a client
-/// checking UTF-8 itself would, falling back to `feed` to report invalid UTF-8.
+/// How the test feeds the decoder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Via {
+    /// `feed`.
+    Bytes,
+    /// `utf8_prefix` and `feed_str`, as a client checking UTF-8 itself would, falling back
+    /// to `feed` to report invalid UTF-8.
+    Text,
+    /// `feed_into`, into a session that holds another one until the call that completes it.
+    BytesInto,
+    /// `Text`, through `feed_str_into` and `feed_into`.
+    TextInto,
+    /// `feed_part` before the input is complete, then `feed`.
+    BytesPart,
+    /// `Text`, through `feed_str_part` before the input is complete.
+    TextPart,
+}
+
+/// A session parsed from another document: what an `_into` call must replace whole, or leave
+/// alone.
+fn stale() -> Session<'static> {
+    Session::parse(
+        br#"{"session_id":"old","last_updated_at":"old","generated_title":"old",
+        "index_ids":["old"],"job_metadata":{"turns":9},"shared_access":"old","x":1,
+        "events":[{"type":"text","content":"old"}]}"#,
+    )
+    .expect("a valid session")
+}
+
+/// One call, as `via` says.
 fn feed<'a>(
     decoder: &mut SessionDecoder,
     checked: &mut usize,
-    text: bool,
+    via: Via,
     input: &'a [u8],
     complete: bool,
     visit: impl FnMut(&Event<'a>),
 ) -> Result<Option<Session<'a>>, Error> {
-    if !text {
-        return decoder.feed(input, complete, visit);
-    }
-    match utf8_prefix(input, *checked, complete) {
-        Ok(valid) => {
-            *checked = valid;
-            let text = std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it");
-            decoder.feed_str(text, complete, visit)
+    let into = |decoder: &mut SessionDecoder, text: Option<&'a str>, visit| {
+        let mut out = stale();
+        let done = match text {
+            Some(text) => decoder.feed_str_into(text, complete, &mut out, visit),
+            None => decoder.feed_into(input, complete, &mut out, visit),
+        }?;
+        if !done {
+            // Not written by a call that does not complete the session.
+            assert_eq!(describe(&out), describe(&stale()));
         }
-        Err(_) => decoder.feed(input, complete, visit),
+        Ok(done.then_some(out))
+    };
+    let text = match utf8_prefix(input, *checked, complete) {
+        Ok(valid) if matches!(via, Via::Text | Via::TextInto | Via::TextPart) => {
+            *checked = valid;
+            Some(std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it"))
+        }
+        _ => None,
+    };
+    match (via, text) {
+        (Via::TextPart, Some(text)) if !complete => {
+            decoder.feed_str_part(text, visit).map(|()| None)
+        }
+        (Via::BytesPart | Via::TextPart, _) if !complete => {
+            decoder.feed_part(input, visit).map(|()| None)
+        }
+        (Via::Text | Via::TextPart, Some(text)) => decoder.feed_str(text, complete, visit),
+        (Via::Bytes | Via::Text | Via::BytesPart | Via::TextPart, _) => {
+            decoder.feed(input, complete, visit)
+        }
+        (Via::BytesInto | Via::TextInto, text) => into(decoder, text, visit),
     }
 }
 
 /// Feeds `input` cut at `cuts` (any order, any values; clamped and sorted), then whole.
-fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
+fn incremental(input: &[u8], cuts: &[usize], via: Via) -> Outcome {
     let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
     cuts.sort_unstable();
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
@@ -83,7 +134,7 @@ fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
     let mut checked = 0;
     let d = &mut decoder;
     for &cut in &cuts {
-        match feed(d, &mut checked, text, &input[..cut], false, |e| {
+        match feed(d, &mut checked, via, &input[..cut], false, |e| {
             visited.push(format!("{e:?}"))
         }) {
             Ok(None) => {}
@@ -94,7 +145,7 @@ fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
                 let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
                 assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
                 assert!(e.offset() <= cut);
-                let again = feed(d, &mut checked, text, input, true, |_| panic!("visited"));
+                let again = feed(d, &mut checked, via, input, true, |_| panic!("visited"));
                 assert_eq!(again.err(), Some(e));
                 return Outcome {
                     visited,
@@ -103,12 +154,12 @@ fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
             }
         }
     }
-    let result = feed(d, &mut checked, text, input, true, |e| {
+    let result = feed(d, &mut checked, via, input, true, |e| {
         visited.push(format!("{e:?}"))
     });
     let result = result.map(|s| describe(&s.expect("complete input gives the session")));
     // Finished: later calls visit nothing and repeat the error, or give nothing.
-    let again = feed(d, &mut checked, text, input, true, |_| {
+    let again = feed(d, &mut checked, via, input, true, |_| {
         panic!("visited after the end")
     });
     match &result {
@@ -122,10 +173,18 @@ fn incremental(input: &[u8], cuts: &[usize], text: bool) -> Outcome {
 /// before it.
 fn check(input: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
     let want = one_shot(input);
-    let got = incremental(input, cuts, false);
+    let got = incremental(input, cuts, Via::Bytes);
     prop_assert_eq!(&got.result, &want.result, "cuts {:?}", cuts);
-    let got_text = incremental(input, cuts, true);
-    prop_assert_eq!(&got_text, &got, "feed_str, cuts {:?}", cuts);
+    for via in [
+        Via::Text,
+        Via::BytesInto,
+        Via::TextInto,
+        Via::BytesPart,
+        Via::TextPart,
+    ] {
+        let got_via = incremental(input, cuts, via);
+        prop_assert_eq!(&got_via, &got, "{:?}, cuts {:?}", via, cuts);
+    }
     match &want.result {
         Ok(_) => prop_assert_eq!(&got.visited, &want.visited),
         // With invalid UTF-8 anywhere, the one-shot parse visits nothing (it checks UTF-8

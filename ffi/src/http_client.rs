@@ -647,9 +647,11 @@ pub unsafe extern "C" fn lcs_client_retrieve_visiting(
             // on failure, or by the caller after the session (documented), which is the
             // `'static` of `lcs_body_parse`.
             let kept: &'static lcs_body = unsafe { &*body };
-            match pending.finish(kept.session_body(), &mut visit) {
-                // Boxed at once: each layer a `CSession` is returned through copies it.
-                Ok(session) => Ok((body, Box::new(lcs_session { session }))),
+            // Decoded into its handle in place: a `CSession` (26 KiB) returned by value
+            // would be copied through each layer.
+            let mut session = lcs_session::empty();
+            match pending.finish_into(kept.session_body(), &mut session.session, &mut visit) {
+                Ok(()) => Ok((body, session)),
                 Err(e) => {
                     // SAFETY: from `Box::into_raw` above; `kept` is not used again.
                     drop(unsafe { Box::from_raw(body) });

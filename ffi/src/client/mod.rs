@@ -398,16 +398,25 @@ pub(crate) struct Pending<'c, const ID: usize, const TEXT: usize, const LIST: us
 }
 
 impl<const ID: usize, const TEXT: usize, const LIST: usize> Pending<'_, ID, TEXT, LIST> {
-    /// Decodes the rest of `body` (the one [`Client::receive_pending`] returned with this),
-    /// visiting the events not yet visited; an invalid body is reported as by
-    /// [`Client::retrieve_visiting`], with the attempts made and the key redacted.
-    pub(crate) fn finish<'b>(
+    /// Decodes the rest of `body` (the one [`Client::receive_pending`] returned with this)
+    /// into `out`, in place, visiting the events not yet visited; an invalid body is
+    /// reported as by [`Client::retrieve_visiting`], with the attempts made and the key
+    /// redacted.
+    pub(crate) fn finish_into<'b>(
         mut self,
         body: &'b SessionBody,
+        out: &mut Session<'b, ID, TEXT, LIST>,
         visit: &mut impl FnMut(&Event<'_>),
-    ) -> Result<Session<'b, ID, TEXT, LIST>, ClientError> {
-        retrieved::finish_decoding(body, &mut self.feed, self.utf8_valid, self.parse, visit)
-            .map_err(|e| self.client.decorate(e, self.attempts))
+    ) -> Result<(), ClientError> {
+        retrieved::finish_decoding_into(
+            body,
+            &mut self.feed,
+            self.utf8_valid,
+            self.parse,
+            out,
+            visit,
+        )
+        .map_err(|e| self.client.decorate(e, self.attempts))
     }
 }
 
@@ -609,7 +618,10 @@ impl Client {
     ) -> Result<R, ClientError> {
         let (body, pending) =
             self.receive_pending(session_id, options, parse, revisits, &mut visit)?;
-        let session = pending.finish(&body, &mut visit)?;
+        // On the heap: with large capacities (the CLI's header is 168 KiB) a session
+        // returned by value would be copied through the stack on its way here.
+        let mut session = Box::<Session<'_, ID, TEXT, LIST>>::default();
+        pending.finish_into(&body, &mut session, &mut visit)?;
         Ok(then(&body, &session))
     }
 

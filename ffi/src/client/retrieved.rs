@@ -35,7 +35,10 @@ impl RetrievedSession {
         visit: &mut impl FnMut(&Event<'_>),
     ) -> Result<Self, ClientError> {
         Decoded::try_new(body, |body| {
-            finish_decoding(body, &mut feed, utf8_valid, parse, visit)
+            // The default capacities: small enough to build here and move into the cell.
+            let mut session = Session::default();
+            finish_decoding_into(body, &mut feed, utf8_valid, parse, &mut session, visit)?;
+            Ok(session)
         })
         .map(RetrievedSession)
     }
@@ -57,20 +60,24 @@ impl RetrievedSession {
 }
 
 /// Completes `feed` (fed a prefix of `body` while it arrived, or nothing) on the whole
-/// `body`, of which `utf8_valid` bytes were found to be UTF-8 as they arrived (or 0): the
-/// session `SessionBody::parse_visiting` would return, or its error.
-pub(crate) fn finish_decoding<'b, const ID: usize, const TEXT: usize, const LIST: usize>(
+/// `body`, of which `utf8_valid` bytes were found to be UTF-8 as they arrived (or 0), into
+/// `out`: the session `SessionBody::parse_visiting` would return, or its error. `out` is
+/// written in place, so a session of large capacities never crosses the stack.
+pub(crate) fn finish_decoding_into<'b, const ID: usize, const TEXT: usize, const LIST: usize>(
     body: &'b SessionBody,
     feed: &mut TextFeed<ID, TEXT, LIST>,
     utf8_valid: usize,
     parse: ParseOptions,
+    out: &mut Session<'b, ID, TEXT, LIST>,
     visit: &mut impl FnMut(&Event<'_>),
-) -> Result<Session<'b, ID, TEXT, LIST>, ClientError> {
-    match feed.finish(body.as_bytes(), utf8_valid, visit) {
-        Ok(Some(session)) => Ok(session),
+) -> Result<(), ClientError> {
+    match feed.finish_into(body.as_bytes(), utf8_valid, out, visit) {
+        Ok(true) => Ok(()),
         Err(e) => Err(body.invalid(e)),
         // Not reachable (every earlier call had an incomplete input); parsing again gives the
         // right answer anyway.
-        Ok(None) => body.parse_with(parse),
+        Ok(false) => out
+            .parse_into(body.as_bytes(), parse)
+            .map_err(|e| body.invalid(e)),
     }
 }

@@ -43,27 +43,30 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> TextFeed<ID, TEXT, L
         valid: usize,
         visit: &mut impl FnMut(&Event<'_>),
     ) {
+        // Not `feed_str`: its result has room for a whole session, in this frame.
         let _ = self
             .decoder
-            .feed_str(checked_text(received, valid), false, visit);
+            .feed_str_part(checked_text(received, valid), visit);
     }
 
-    /// Decodes the rest of the whole `body` (the last `received` extended) and returns the
-    /// session, as `Session::parse_visiting` on `body` would. `valid`: a result of
-    /// [`utf8_checked`] on a prefix of `body`, or 0.
-    pub(crate) fn finish<'a>(
+    /// Decodes the rest of the whole `body` (the last `received` extended) into `out`, as
+    /// `Session::parse_into_visiting` on `body` would: `Ok(true)` when it did; `Ok(false)`
+    /// only when this feed had already finished. `valid`: a result of [`utf8_checked`] on a
+    /// prefix of `body`, or 0.
+    pub(crate) fn finish_into<'a>(
         &mut self,
         body: &'a [u8],
         valid: usize,
+        out: &mut Session<'a, ID, TEXT, LIST>,
         visit: &mut impl FnMut(&Event<'_>),
-    ) -> Result<Option<Session<'a, ID, TEXT, LIST>>, Error> {
+    ) -> Result<bool, Error> {
         match utf8_prefix(body, valid, true) {
             Ok(valid) if valid == body.len() => {
                 self.decoder
-                    .feed_str(checked_text(body, valid), true, visit)
+                    .feed_str_into(checked_text(body, valid), true, out, visit)
             }
             // Not UTF-8: the decoder checks the bytes itself and reports the first bad one.
-            _ => self.decoder.feed(body, true, visit),
+            _ => self.decoder.feed_into(body, true, out, visit),
         }
     }
 }
@@ -107,8 +110,9 @@ mod tests {
             valid = utf8_checked(&body[..end], valid);
             feed.feed(&body[..end], valid, &mut visit);
         }
-        let result = feed.finish(body, valid, &mut visit);
-        (visited, result)
+        let mut session = Session::default();
+        let result = feed.finish_into(body, valid, &mut session, &mut visit);
+        (visited, result.map(|done| done.then_some(session)))
     }
 
     #[test]

@@ -48,6 +48,12 @@ enum Phase {
 /// decoding overlaps receiving. It uses no allocation and no recursion; the const generics are
 /// the header's capacities, as for [`Session`].
 ///
+/// Where the stack is tight and the capacities large: [`feed_part`](SessionDecoder::feed_part)
+/// for the calls before the input is complete and [`feed_into`](SessionDecoder::feed_into)
+/// for the last one keep the session out of the caller's frame (`feed`'s result has room
+/// for a whole session on every call), and the decoder itself, which holds the header as it
+/// is decoded, can live wherever the caller puts it (a `static`, a `Box`).
+///
 /// ```
 /// # fn main() -> Result<(), lcsession_core::Error> {
 /// use lcsession_core::{ParseOptions, SessionDecoder};

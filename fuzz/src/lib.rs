@@ -110,8 +110,11 @@ pub fn check_incremental<'a>(
         .collect();
     cuts.sort_unstable();
     // Half the inputs go through `feed_str`, checked piece by piece with `utf8_prefix` as a
-    // client does (back to `feed` once the bytes are not UTF-8, to report it).
+    // client does (back to `feed` once the bytes are not UTF-8, to report it). Independently,
+    // half go through `feed_part` / `feed_str_part` before the input is complete and
+    // `feed_into` / `feed_str_into` (into a reused session) on the last call.
     let text = seed & 1 == 1;
+    let parts = seed & 2 == 2;
     let mut checked = 0;
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
     let mut visited = Vec::new();
@@ -120,17 +123,34 @@ pub fn check_incremental<'a>(
         let input = &data[..end];
         let complete = end == len;
         let visit = |e: &Event<'a>| visited.push(*e);
-        let fed = match utf8_prefix(input, checked, complete) {
+        let text = match utf8_prefix(input, checked, complete) {
             Ok(valid) if text => {
                 assert!(
                     valid >= checked && valid <= end,
                     "utf8_prefix went back or past"
                 );
                 checked = valid;
-                let text = std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it");
-                decoder.feed_str(text, complete, visit)
+                Some(std::str::from_utf8(&input[..valid]).expect("utf8_prefix checked it"))
             }
-            _ => decoder.feed(input, complete, visit),
+            _ => None,
+        };
+        let fed = match (parts, complete, text) {
+            (false, _, Some(text)) => decoder.feed_str(text, complete, visit),
+            (false, _, None) => decoder.feed(input, complete, visit),
+            (true, false, Some(text)) => decoder.feed_str_part(text, visit).map(|()| None),
+            (true, false, None) => decoder.feed_part(input, visit).map(|()| None),
+            (true, true, text) => {
+                let mut into = Session::parse(REFERENCE).expect("the reference example parses");
+                let done = match text {
+                    Some(text) => decoder.feed_str_into(text, true, &mut into, visit),
+                    None => decoder.feed_into(input, true, &mut into, visit),
+                };
+                match done {
+                    Ok(true) => Ok(Some(into)),
+                    Ok(false) => panic!("feed_into did not finish the complete input"),
+                    Err(e) => Err(e),
+                }
+            }
         };
         match fed {
             Ok(None) => assert!(end < len, "no session for the complete input"),

@@ -8,7 +8,7 @@ use lcsession_core::{ParseOptions, Session};
 
 use crate::args::{Format, InspectArgs};
 use crate::error::CliError;
-use crate::render_text::write_text;
+use crate::render_text::{escape_controls, write_text};
 use crate::render_value::{write_events, write_json, write_yaml};
 
 /// Header capacity of id-like strings in the CLI (bytes); roomier than the core's defaults,
@@ -22,12 +22,12 @@ pub const LIST_CAPACITY: usize = 256;
 /// The session type the CLI decodes into.
 pub type CliSession<'a> = Session<'a, ID_CAPACITY, TEXT_CAPACITY, LIST_CAPACITY>;
 
-/// The name errors use for an input path.
+/// The name errors use for an input path (control characters escaped: an error is one line).
 pub fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_owned()
     } else {
-        path.display().to_string()
+        escape_controls(&path.display().to_string(), false).into_owned()
     }
 }
 

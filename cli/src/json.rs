@@ -159,16 +159,39 @@ fn escape_for(b: u8) -> Option<&'static str> {
     }
 }
 
-/// Writes the body of a string (no quotes), escaping what JSON requires. Non-ASCII text is
-/// written as UTF-8.
+/// The escape for the character starting at `bytes[i]` when JSON allows it raw but line-based
+/// readers split at it: U+0085 (next line), U+2028 and U+2029 (line and paragraph separators;
+/// raw, they also made JSON invalid JavaScript before ES2019). With its length in bytes.
+fn escape_line_break(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes.get(i..i + 3) {
+        Some([0xE2, 0x80, 0xA8]) => Some(("\\u2028", 3)),
+        Some([0xE2, 0x80, 0xA9]) => Some(("\\u2029", 3)),
+        _ => match bytes.get(i..i + 2) {
+            Some([0xC2, 0x85]) => Some(("\\u0085", 2)),
+            _ => None,
+        },
+    }
+}
+
+/// Writes the body of a string (no quotes), escaping what JSON requires, and the Unicode line
+/// breaks of [`escape_line_break`] so that JSON Lines output stays one record per line for any
+/// reader. Other non-ASCII text is written as UTF-8.
 fn write_escaped_body<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if let Some(esc) = escape_for(b) {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escape = match b {
+            0xC2 | 0xE2 => escape_line_break(bytes, i),
+            _ => escape_for(b).map(|esc| (esc, 1)),
+        };
+        if let Some((esc, len)) = escape {
             out.write_all(bytes.get(start..i).unwrap_or_default())?;
             out.write_all(esc.as_bytes())?;
-            start = i + 1;
+            start = i + len;
+            i += len;
+        } else {
+            i += 1;
         }
     }
     out.write_all(bytes.get(start..).unwrap_or_default())
@@ -229,6 +252,17 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "\"a\\\"b\\\\c\\n\\t\\u0001é😀\u{7f}\""
+        );
+    }
+
+    #[test]
+    fn escapes_unicode_line_breaks() {
+        let mut out = Vec::new();
+        // Neighbours with the same first bytes (U+2027, U+00A0, U+20AC) stay raw.
+        write_escaped_str(&mut out, "a\u{2028}b\u{2029}\u{85}c\u{2027}\u{a0}\u{20ac}").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\\u2028b\\u2029\\u0085c\u{2027}\u{a0}\u{20ac}\""
         );
     }
 

@@ -1,9 +1,12 @@
 //! `--format text`: a readable summary of the header, then the transcript.
 //!
-//! Strings are shown decoded. Control characters other than newline and tab are shown as
-//! `\uXXXX` so a hostile dump cannot drive the terminal; multi-line text is indented under its
-//! block's label.
+//! Strings are shown decoded. Control characters other than newline and tab, and the
+//! characters that reorder or break lines unseen (bidirectional overrides, U+2028/U+2029), are
+//! shown as `\uXXXX` so a hostile dump cannot drive the terminal or disguise what it shows;
+//! multi-line text is indented under its block's label.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use lcsession_core::{Event, EventBody, EventType, Field, JsonStr, RawValue, Segment, Usage};
@@ -14,6 +17,37 @@ use crate::json::JsonWriter;
 
 /// How many characters of a tool result's compact JSON the transcript shows.
 pub const RESULT_PREVIEW_CHARS: usize = 200;
+
+/// Whether text for a terminal shows `c` as `\uXXXX`: control characters (the caller keeps
+/// tab, and newline where it means one), bidirectional marks, embeddings, overrides and
+/// isolates (which reorder what is displayed), and the Unicode line and paragraph separators.
+pub fn escaped_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+                | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Makes text from a dump, a server or a file name safe for a terminal: what
+/// [`escaped_for_terminal`] says is shown as `\uXXXX`, except tab and (when `keep_newlines`)
+/// newline.
+pub fn escape_controls(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let keep = |c: char| c == '\t' || (keep_newlines && c == '\n') || !escaped_for_terminal(c);
+    if text.chars().all(keep) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Indentation of block contents.
 const INDENT: &str = "  ";
@@ -67,7 +101,7 @@ impl<'w, W: Write> TextOut<'w, W> {
     fn str(&mut self, s: &str) -> io::Result<()> {
         let mut start = 0;
         for (i, c) in s.char_indices() {
-            if c == '\t' || !c.is_control() {
+            if c == '\t' || !escaped_for_terminal(c) {
                 continue;
             }
             self.plain(s.get(start..i).unwrap_or_default())?;

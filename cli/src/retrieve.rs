@@ -11,7 +11,8 @@
 //! Secrets: the client never puts the API key in its messages or traces (the
 //! `Authorization` header is traced as `Bearer <REDACTED>`), and it replaces the key with
 //! `<REDACTED>` in what the server sends back (error bodies, response headers), should the
-//! server echo it. `--debug` also hides the values of the headers in `SECRET_HEADERS`.
+//! server echo it. `--debug` also hides the values of the headers whose names contain a part
+//! in `SECRET_HEADERS` (custom headers can carry tokens too).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -28,36 +29,19 @@ use crate::emit::Emit as _;
 use crate::error::CliError;
 use crate::inspect::{CliSession, ID_CAPACITY, LIST_CAPACITY, TEXT_CAPACITY};
 use crate::json::JsonWriter;
-use crate::render_text::write_text;
+use crate::render_text::{escape_controls, write_text};
 use crate::render_value::{write_json, write_yaml};
 
-/// Header names whose values `--debug` never shows (besides `Authorization`, which the
-/// client already redacts).
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "api-key",
-];
+/// Parts of header names whose values `--debug` never shows, matched case-insensitively
+/// anywhere in the name: `Authorization` (which the client already redacts),
+/// `Proxy-Authorization`, cookies, and custom headers such as `X-Api-Key` or `X-Proxy-Token`
+/// that `LLAMA_CLOUD_CUSTOM_HEADERS` may carry.
+const SECRET_HEADERS: &[&str] = &["auth", "cookie", "key", "token", "secret", "password"];
 
-/// Makes server-provided text safe for a terminal: control characters other than newline
-/// and tab are shown as `\uXXXX` (when `keep_newlines` is false, newlines too).
-fn escape_controls(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let keep = |c: char| c == '\t' || (keep_newlines && c == '\n') || !c.is_control();
-    if text.chars().all(keep) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if keep(c) {
-            out.push(c);
-        } else {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        }
-    }
-    Cow::Owned(out)
+/// Whether `--debug` hides the value of the header `name`.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_HEADERS.iter().any(|part| name.contains(part))
 }
 
 /// Re-indents `body` when it is exactly one JSON value (validated by lcsession-core).
@@ -114,7 +98,7 @@ fn client_error(error: &ClientError) -> CliError {
 fn debug_text(event: &TraceEvent<'_>, attempts: u64) -> String {
     let mut out = String::new();
     let header = |out: &mut String, mark: &str, name: &str, value: &str| {
-        let value = if SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+        let value = if is_secret_header(name) {
             if name.eq_ignore_ascii_case("authorization") && value.starts_with("Bearer ") {
                 "Bearer <REDACTED>".into()
             } else {

@@ -246,6 +246,19 @@ fn text_escapes_terminal_control_characters() {
     assert!(!text.contains('\u{1b}'));
     // An empty text is an empty line, without trailing spaces.
     assert!(text.ends_with("#1 assistant:\n\n"), "{text}");
+    // Characters that reorder or break what a terminal shows are escaped too, in the header
+    // and in texts; ordinary non-ASCII text is not.
+    let doc = br#"{"session_id":"\u202egnp.exe","last_updated_at":"t","events":[
+      {"type":"text","content":"a\u2028b\u2029c\u2066d\u200fe \u00e9\u20ac"}]}"#;
+    let text = stdout_ok(&inspect(&temp_file(doc), &[]));
+    assert!(text.contains("\\u202egnp.exe"), "{text}");
+    assert!(
+        text.contains("a\\u2028b\\u2029c\\u2066d\\u200fe \u{e9}\u{20ac}"),
+        "{text}"
+    );
+    for c in ['\u{202e}', '\u{2028}', '\u{2029}', '\u{2066}', '\u{200f}'] {
+        assert!(!text.contains(c), "{c:?} in {text}");
+    }
 }
 
 // ---------------------------------------------------------------- json format
@@ -444,15 +457,20 @@ fn yaml_keeps_types_and_awkward_keys() {
 
 #[test]
 fn events_format_has_one_line_per_event() {
+    let separators = br#"{"session_id":"s","last_updated_at":"t","events":[
+      {"type":"text","content":"a\u2028b\u2029c\u0085d"},{"type":"x","y":"\u2028"}]}"#;
     for input in [
         std::fs::read(sample_path()).unwrap(),
         lcsession_gen::many_deltas(100_000, 3).into_bytes(),
+        separators.to_vec(),
     ] {
         let expected = parse_json(&input);
         let expected = expected["events"].as_array().unwrap();
         let out = stdout_ok(&inspect(&temp_file(&input), &["--format", "events"]));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), expected.len());
+        // No line break of any kind inside a record (`str::lines` splits at `\n` only).
+        assert!(!out.contains(['\u{85}', '\u{2028}', '\u{2029}']));
         for (i, (line, want)) in lines.iter().zip(expected).enumerate() {
             assert!(
                 line.starts_with('{') && line.ends_with('}'),
@@ -718,6 +736,36 @@ fn nesting_beyond_max_depth() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("nesting deeper than 256 levels"));
+}
+
+#[test]
+fn depth_errors_point_at_the_bracket() {
+    let doc =
+        br#"{"events":[{"type":"text","content":"a"}],"session_id":"s","last_updated_at":"t"}"#;
+    let (err, path) = one_error_line(doc, &["--max-depth", "1"]);
+    assert_eq!(
+        err,
+        format!("lcsession: error: {path}:1:11: nesting deeper than 1 level (byte 10)")
+    );
+    let (err, path) = one_error_line(doc, &["--max-depth", "2"]);
+    assert_eq!(
+        err,
+        format!("lcsession: error: {path}:1:12: event 0: nesting deeper than 2 levels (byte 11)")
+    );
+}
+
+#[test]
+fn a_file_name_with_a_newline_gives_one_error_line() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-nl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad\nname\u{202e}.json");
+    std::fs::write(&path, b"{").unwrap();
+    let out = run(&["inspect", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad\\u000aname\\u202e.json:1:2: "), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -539,6 +539,32 @@ fn debug_shows_the_exchange_with_the_key_redacted() {
 }
 
 #[test]
+fn debug_hides_custom_headers_that_look_secret() {
+    let server = sample_server();
+    let out = retrieve_command(&server, &[SAMPLE_ID, "--debug", "--format", "raw"])
+        .env(
+            "LLAMA_CLOUD_CUSTOM_HEADERS",
+            "X-Proxy-Token: hunter2-token\nX-Api-Key: hunter2-key\nCookie: hunter2-cookie\n\
+             X-Client-Secret: hunter2-secret\nX-Trace: visible",
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    for name in ["X-Proxy-Token", "X-Api-Key", "Cookie", "X-Client-Secret"] {
+        assert!(
+            stderr.contains(&format!("> {name}: <REDACTED>\n")),
+            "{name}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("> X-Trace: visible\n"), "{stderr}");
+    // They were sent as given.
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-proxy-token"), Some("hunter2-token"));
+}
+
+#[test]
 fn debug_without_the_flag_is_silent() {
     let server = sample_server();
     let out = retrieve(&server, &[SAMPLE_ID, "--format", "raw"]);
@@ -701,13 +727,106 @@ fn missing_key_makes_no_request() {
         "{stderr}"
     );
     assert!(stderr.contains("LLAMA_CLOUD_API_KEY"), "{stderr}");
-    // An empty variable counts as unset.
-    let out = run_env(
-        &["retrieve", SAMPLE_ID, "--base-url", &base],
-        &[("LLAMA_CLOUD_API_KEY", "")],
-    );
-    failed(&out);
+    // An empty variable counts as unset, and so does one of only whitespace (trimmed, as the
+    // TypeScript SDK reads it).
+    for blank in ["", " \t "] {
+        let out = run_env(
+            &["retrieve", SAMPLE_ID, "--base-url", &base],
+            &[("LLAMA_CLOUD_API_KEY", blank)],
+        );
+        assert!(failed(&out).starts_with("lcsession: error: no API key"));
+        let out = run_env(
+            &[
+                "retrieve",
+                SAMPLE_ID,
+                "--base-url",
+                &base,
+                "--api-key",
+                blank,
+            ],
+            &[],
+        );
+        assert!(failed(&out).contains("the API key is empty"));
+    }
     assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn a_blank_key_variable_falls_back_and_a_padded_one_is_trimmed() {
+    let server = Server::script(vec![Reply::json(200, sample()), Reply::json(200, sample())]);
+    let base = server.base_url();
+    let args = [
+        "retrieve",
+        SAMPLE_ID,
+        "--base-url",
+        &base,
+        "--format",
+        "raw",
+    ];
+    let out = run_env(
+        &args,
+        &[("LLAMA_CLOUD_API_KEY", "  "), ("LLAMA_PARSE_API_KEY", KEY)],
+    );
+    assert_eq!(stdout_ok(&out), sample());
+    let padded = format!(" {KEY}\n");
+    let out = run_env(&args, &[("LLAMA_CLOUD_API_KEY", &padded)]);
+    assert_eq!(stdout_ok(&out), sample());
+    for request in server.requests() {
+        assert_eq!(
+            request.header("authorization").map(str::to_owned),
+            Some(format!("Bearer {KEY}"))
+        );
+    }
+}
+
+#[test]
+fn a_variable_that_is_not_utf8_is_an_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = sample_server();
+    let base = server.base_url();
+    let bad = std::ffi::OsStr::from_bytes(b"http://127.0.0.1:1/\xff");
+    for (name, args) in [
+        (
+            "LLAMA_CLOUD_BASE_URL",
+            vec!["retrieve", SAMPLE_ID, "--api-key", KEY],
+        ),
+        (
+            "LLAMA_CLOUD_API_KEY",
+            vec!["retrieve", SAMPLE_ID, "--base-url", &base],
+        ),
+        (
+            "LLAMA_CLOUD_CUSTOM_HEADERS",
+            vec!["retrieve", SAMPLE_ID, "--base-url", &base, "--api-key", KEY],
+        ),
+    ] {
+        let out = command(&args, &[]).env(name, bad).output().unwrap();
+        let stderr = failed(&out);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("{name} is set but is not valid UTF-8")),
+            "{stderr}"
+        );
+    }
+    // Not read (an argument wins): not an error.
+    let out = command(
+        &[
+            "retrieve",
+            SAMPLE_ID,
+            "--base-url",
+            &base,
+            "--api-key",
+            KEY,
+            "--format",
+            "raw",
+        ],
+        &[],
+    )
+    .env("LLAMA_CLOUD_BASE_URL", bad)
+    .env("LLAMA_CLOUD_API_KEY", bad)
+    .output()
+    .unwrap();
+    assert_eq!(stdout_ok(&out), sample());
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
@@ -1093,6 +1212,20 @@ fn debug_shows_each_redirect() {
     let stderr = text(&out.stderr);
     let hop = format!("* redirected to {}/api/v1/chat/moved\n", server.base_url());
     assert!(stderr.contains(&hop), "{stderr}");
+    // A `Location` carrying the key is shown without it.
+    let server = Server::script(vec![
+        Reply::new(302, "").header("location", &format!("/api/v1/chat/next?k={KEY}")),
+        Reply::json(200, sample()),
+    ]);
+    let out = retrieve(&server, &[SAMPLE_ID, "--debug", "--format", "raw"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout, sample());
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains(KEY), "{stderr}");
+    assert!(
+        stderr.contains("/api/v1/chat/next?k=<REDACTED>"),
+        "{stderr}"
+    );
     // The key went along to the same host, and is not shown.
     assert_eq!(
         server.requests()[1]

@@ -323,6 +323,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LoneSurrogate => f.write_str("lone UTF-16 surrogate in \\u escape"),
             ErrorKind::InvalidNumber => f.write_str("invalid number"),
             ErrorKind::TrailingBytes => f.write_str("trailing characters after the session object"),
+            ErrorKind::DepthLimit { limit: 1 } => f.write_str("nesting deeper than 1 level"),
             ErrorKind::DepthLimit { limit } => write!(f, "nesting deeper than {limit} levels"),
             ErrorKind::NotAnObject => f.write_str("the session is not a JSON object"),
             ErrorKind::MissingField(at) => write!(f, "{at}: missing"),

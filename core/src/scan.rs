@@ -332,13 +332,17 @@ impl<'a> Scanner<'a> {
     }
 
     /// Marks the error recorded by the step that returned [`Failed`] as found inside event
-    /// number `index`, whose value starts at absolute offset `start`: only an error past that
-    /// byte is inside it (one at it is where an event was expected, such as the `]` after a
-    /// trailing comma).
+    /// number `index`, whose value starts at absolute offset `start`: an error past that byte
+    /// is inside it; one at it is where an event was expected (such as the `]` after a
+    /// trailing comma), unless it is the event object's own depth limit.
     #[cold]
     #[inline(never)]
     pub(crate) fn error_in_event(&self, index: usize, start: usize) {
-        if self.err.get().offset() > start {
+        let error = self.err.get();
+        // The event object itself too deep: the error is at its `{`, and about it.
+        let its_depth =
+            error.offset() == start && matches!(error.kind(), ErrorKind::DepthLimit { .. });
+        if error.offset() > start || its_depth {
             self.err.in_event(index);
         }
     }
@@ -399,11 +403,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Checks the depth of the container whose bracket was just consumed; an error points at
+    /// the bracket, as for the containers [`skip_value`](Self::skip_value) opens.
     fn check_depth(&self, depth: u16) -> Result<(), Failed> {
         if depth > self.max_depth {
-            Err(self.error(ErrorKind::DepthLimit {
-                limit: self.max_depth,
-            }))
+            Err(self.fail(
+                ErrorKind::DepthLimit {
+                    limit: self.max_depth,
+                },
+                self.offset().saturating_sub(1),
+            ))
         } else {
             Ok(())
         }

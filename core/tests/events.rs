@@ -1513,3 +1513,43 @@ fn errors_outside_events_name_none() {
     let err = parse_err(r#"{"events":[],"session_id":1,"last_updated_at":"t"}"#);
     assert_eq!(err.event(), None);
 }
+
+#[test]
+fn depth_errors_point_at_the_bracket_of_the_container_too_deep() {
+    let events = r#"{"events":[{"type":"stop","usage":{"total_tokens":1}}],"session_id":"s","last_updated_at":"t"}"#;
+    let index_ids = r#"{"session_id":"s","last_updated_at":"t","index_ids":["i"],"events":[]}"#;
+    let job = r#"{"session_id":"s","last_updated_at":"t","job_metadata":{"export_config_ids":["e"]},"events":[]}"#;
+    // (document, limit, the first container too deep, the event it is in)
+    let cases: &[(&str, u16, &str, Option<usize>)] = &[
+        (events, 1, r#"[{"type""#, None),
+        (events, 2, r#"{"type""#, Some(0)),
+        (events, 3, r#"{"total_tokens""#, Some(0)),
+        (index_ids, 1, r#"["i"]"#, None),
+        (job, 1, r#"{"export_config_ids""#, None),
+        (job, 2, r#"["e"]"#, None),
+    ];
+    for &(d, limit, container, event) in cases {
+        let d = d.as_bytes();
+        let options = ParseOptions { max_depth: limit };
+        let err = DefaultSession::parse_with(d, options).unwrap_err();
+        let what = format!("limit {limit}, {container}");
+        assert_eq!(err.kind(), ErrorKind::DepthLimit { limit }, "{what}");
+        assert_eq!(
+            err.offset(),
+            at(std::str::from_utf8(d).unwrap(), container),
+            "{what}"
+        );
+        assert_eq!(err.event(), event, "{what}");
+        let one_pass = DefaultSession::parse_visiting(d, options, |_| {}).map(drop);
+        assert_eq!(one_pass, Err(err), "{what}");
+        let mut decoder: lcsession_core::SessionDecoder =
+            lcsession_core::SessionDecoder::new(options);
+        let fed = (1..=d.len())
+            .map(|end| decoder.feed(&d[..end], end == d.len(), |_| {}).map(drop))
+            .find(Result::is_err);
+        assert_eq!(fed, Some(Err(err)), "{what}");
+    }
+    let err =
+        DefaultSession::parse_with(events.as_bytes(), ParseOptions { max_depth: 1 }).unwrap_err();
+    assert_eq!(err.to_string(), "nesting deeper than 1 level at byte 10");
+}

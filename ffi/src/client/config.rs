@@ -17,17 +17,36 @@ pub const ENV_BASE_URL: &str = "LLAMA_CLOUD_BASE_URL";
 /// The environment variable holding extra headers, one `Name: value` per line.
 pub const ENV_CUSTOM_HEADERS: &str = "LLAMA_CLOUD_CUSTOM_HEADERS";
 
+/// The variable `name` of the process environment (`None` when unset). Set to text that is
+/// not UTF-8, it is an error naming it: read as unset, a default (such as the production base
+/// URL) would silently be used instead of what the user meant.
+pub(crate) fn process_env(name: &str) -> Result<Option<String>, ClientError> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ClientError::new(
+            ClientErrorKind::InvalidConfig,
+            format!("{name} is set but is not valid UTF-8"),
+        )),
+    }
+}
+
+/// A single-value variable as the SDKs read it: trimmed, and unset when nothing is left.
+pub(crate) fn env_value(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 /// An API key. Its `Debug` output is `ApiKey(<redacted>)`, and nothing in this crate
 /// formats it anywhere else than into the `Authorization` header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Wraps a key; it must be non-empty and valid in an HTTP header (visible ASCII,
-    /// spaces and tabs). The error does not repeat the key.
+    /// Wraps a key; it must not be empty or only whitespace, and must be valid in an HTTP
+    /// header (visible ASCII, spaces and tabs). The error does not repeat the key.
     pub fn new(key: impl Into<String>) -> Result<Self, ClientError> {
         let key = key.into();
-        if key.is_empty() {
+        if key.trim().is_empty() {
             return Err(ClientError::new(
                 ClientErrorKind::MissingApiKey,
                 "the API key is empty",
@@ -47,16 +66,18 @@ impl ApiKey {
     }
 
     /// The key from the environment: `LLAMA_CLOUD_API_KEY`, else `LLAMA_PARSE_API_KEY`
-    /// (an empty variable counts as unset).
+    /// (leading and trailing whitespace removed, as the official TypeScript SDK does; a
+    /// variable empty or only whitespace counts as unset). A variable set to text that is not
+    /// UTF-8 is an error naming it, not skipped.
     pub fn from_env() -> Result<Self, ClientError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(process_env)
     }
 
     pub(crate) fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
+        lookup: impl Fn(&str) -> Result<Option<String>, ClientError>,
     ) -> Result<Self, ClientError> {
         for name in [ENV_API_KEY, ENV_PARSE_API_KEY] {
-            if let Some(key) = lookup(name).filter(|k| !k.is_empty()) {
+            if let Some(key) = env_value(lookup(name)?) {
                 return Self::new(key);
             }
         }
@@ -173,6 +194,21 @@ pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
             format!("invalid base URL {url:?}: {why}"),
         )
     };
+    // Before any message that repeats the URL: the text before an `@` may be a password.
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let authority = url
+        .get(scheme_end..)
+        .unwrap_or_default()
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    if authority.contains('@') {
+        return Err(ClientError::new(
+            ClientErrorKind::InvalidConfig,
+            "invalid base URL: it must not contain a user name or password (send credentials \
+             in a custom header)",
+        ));
+    }
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
         url.get(8..)
@@ -189,14 +225,6 @@ pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
         return Err(invalid("it must not have a query or fragment"));
     }
     let authority = rest.split('/').next().unwrap_or_default();
-    if authority.contains('@') {
-        // Not repeated: the text before `@` may be a password.
-        return Err(ClientError::new(
-            ClientErrorKind::InvalidConfig,
-            "invalid base URL: it must not contain a user name or password (send credentials \
-             in a custom header)",
-        ));
-    }
     if authority.is_empty() || authority.starts_with(':') {
         return Err(invalid("it has no host"));
     }
@@ -269,9 +297,10 @@ mod tests {
     fn api_key_order_and_missing() {
         let env = |vars: &'static [(&'static str, &'static str)]| {
             move |name: &str| {
-                vars.iter()
+                Ok(vars
+                    .iter()
                     .find(|(k, _)| *k == name)
-                    .map(|(_, v)| (*v).to_owned())
+                    .map(|(_, v)| (*v).to_owned()))
             }
         };
         let both = ApiKey::from_lookup(env(&[(ENV_API_KEY, "a"), (ENV_PARSE_API_KEY, "b")]));
@@ -280,6 +309,11 @@ mod tests {
         assert_eq!(parse.unwrap().bearer(), "Bearer b");
         let empty_first = ApiKey::from_lookup(env(&[(ENV_API_KEY, ""), (ENV_PARSE_API_KEY, "b")]));
         assert_eq!(empty_first.unwrap().bearer(), "Bearer b");
+        let blank_first =
+            ApiKey::from_lookup(env(&[(ENV_API_KEY, " \t\n"), (ENV_PARSE_API_KEY, "b")]));
+        assert_eq!(blank_first.unwrap().bearer(), "Bearer b");
+        let padded = ApiKey::from_lookup(env(&[(ENV_API_KEY, " a \n")]));
+        assert_eq!(padded.unwrap().bearer(), "Bearer a");
         let none = ApiKey::from_lookup(env(&[])).unwrap_err();
         assert_eq!(none.kind(), ClientErrorKind::MissingApiKey);
         assert!(none.to_string().contains(ENV_API_KEY), "{none}");
@@ -389,7 +423,14 @@ mod tests {
             "https://h:65535"
         );
         // Credentials in the URL: refused, and not repeated in the message.
-        for url in ["http://user:hunter2@127.0.0.1:1", "https://hunter2@h/x"] {
+        for url in [
+            "http://user:hunter2@127.0.0.1:1",
+            "https://hunter2@h/x",
+            // Also when the URL is wrong in other ways, which messages repeat it for.
+            "ftp://user:hunter2@h",
+            "https://user:hunter2@h/a b",
+            "user:hunter2@h",
+        ] {
             let e = validate_base_url(url).unwrap_err();
             assert_eq!(e.kind(), ClientErrorKind::InvalidConfig);
             assert!(!format!("{e} {e:?}").contains("hunter2"), "{e}");

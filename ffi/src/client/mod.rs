@@ -177,15 +177,17 @@ fn header_names(headers: &[(String, String)]) -> Vec<String> {
 }
 
 impl ClientBuilder {
-    /// The API key. Default: `LLAMA_CLOUD_API_KEY`, else `LLAMA_PARSE_API_KEY`; with none,
-    /// [`ClientBuilder::build`] fails with [`ClientErrorKind::MissingApiKey`].
+    /// The API key. Default: `LLAMA_CLOUD_API_KEY`, else `LLAMA_PARSE_API_KEY` (trimmed; empty
+    /// counts as unset); with none, [`ClientBuilder::build`] fails with
+    /// [`ClientErrorKind::MissingApiKey`], and with a variable that is not UTF-8, with
+    /// [`ClientErrorKind::InvalidConfig`] naming it.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
-    /// The base URL (`http://` or `https://`). Default: `LLAMA_CLOUD_BASE_URL`, else
-    /// [`DEFAULT_BASE_URL`].
+    /// The base URL (`http://` or `https://`). Default: `LLAMA_CLOUD_BASE_URL` (trimmed;
+    /// empty counts as unset; not UTF-8 is an error naming it), else [`DEFAULT_BASE_URL`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -258,24 +260,25 @@ impl ClientBuilder {
     /// missing API key, a base URL that is not `http(s)://`, an invalid header or
     /// `LLAMA_CLOUD_CUSTOM_HEADERS` line, or a zero timeout.
     pub fn build(self) -> Result<Client, ClientError> {
-        let env: EnvFn = self
-            .env
-            .clone()
-            .unwrap_or_else(|| Arc::new(|name: &str| std::env::var(name).ok()));
-        let api_key = match self.api_key {
-            Some(key) => ApiKey::new(key)?,
-            None => ApiKey::from_lookup(|name| env(name))?,
+        // The process environment, or the lookup a test injected.
+        let env = |name: &str| match &self.env {
+            Some(lookup) => Ok(lookup(name)),
+            None => config::process_env(name),
         };
-        let base_url = match self.base_url {
-            Some(url) => validate_base_url(&url)?,
-            None => match env(ENV_BASE_URL).filter(|u| !u.is_empty()) {
+        let api_key = match &self.api_key {
+            Some(key) => ApiKey::new(key.clone())?,
+            None => ApiKey::from_lookup(env)?,
+        };
+        let base_url = match &self.base_url {
+            Some(url) => validate_base_url(url)?,
+            None => match config::env_value(env(ENV_BASE_URL)?) {
                 Some(url) => validate_base_url(&url).map_err(|e| {
                     ClientError::new(e.kind(), format!("{ENV_BASE_URL}: {}", e.message()))
                 })?,
                 None => DEFAULT_BASE_URL.to_owned(),
             },
         };
-        let mut extra = match env(ENV_CUSTOM_HEADERS) {
+        let mut extra = match env(ENV_CUSTOM_HEADERS)? {
             Some(text) => parse_custom_headers(&text)?,
             None => Vec::new(),
         };
@@ -813,7 +816,8 @@ impl Client {
             for to in history.iter().skip(1) {
                 self.emit(&TraceEvent::Redirected {
                     attempt,
-                    url: &to.to_string(),
+                    // Server text: a `Location` may carry the key.
+                    url: &self.inner.api_key.redact(&to.to_string()),
                 });
             }
         }

@@ -199,15 +199,22 @@ impl PartialEq for BodyBytes {
 
 impl Eq for BodyBytes {}
 
+/// The length only: a body can be hundreds of MiB, and may echo the API key.
 impl std::fmt::Debug for BodyBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.as_slice().fmt(f)
+        write!(f, "<{} bytes>", self.as_slice().len())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_the_length_only() {
+        let body = BodyBytes::Heap(b"{\"key\":\"llx-secret\"}".to_vec());
+        assert_eq!(format!("{body:?}"), "<20 bytes>");
+    }
 
     #[test]
     fn reads_exactly_the_length_or_fails() {

@@ -403,19 +403,25 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Checks the depth of the container whose bracket was just consumed; an error points at
-    /// the bracket, as for the containers [`skip_value`](Self::skip_value) opens.
+    /// Checks the depth of the container whose bracket was just consumed.
     fn check_depth(&self, depth: u16) -> Result<(), Failed> {
         if depth > self.max_depth {
-            Err(self.fail(
-                ErrorKind::DepthLimit {
-                    limit: self.max_depth,
-                },
-                self.offset().saturating_sub(1),
-            ))
+            Err(self.too_deep())
         } else {
             Ok(())
         }
+    }
+
+    /// The depth limit error for the container whose bracket was just consumed: at the
+    /// bracket.
+    #[cold]
+    fn too_deep(&self) -> Failed {
+        self.fail(
+            ErrorKind::DepthLimit {
+                limit: self.max_depth,
+            },
+            self.offset().saturating_sub(1),
+        )
     }
 
     /// Consumes `{` opening a container at nesting `depth` (root object = 1).
@@ -881,10 +887,7 @@ impl<'a> Scanner<'a> {
             }
             if let Some(is_object) = self.value_head()? {
                 if depth + stack.len() + 1 > self.max_depth || !stack.push(is_object) {
-                    self.pos -= 1;
-                    return Err(self.error(ErrorKind::DepthLimit {
-                        limit: self.max_depth,
-                    }));
+                    return Err(self.too_deep());
                 }
                 let close = if is_object { b'}' } else { b']' };
                 if self.peek()? == close {

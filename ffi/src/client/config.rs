@@ -194,7 +194,8 @@ pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
             format!("invalid base URL {url:?}: {why}"),
         )
     };
-    // Before any message that repeats the URL: the text before an `@` may be a password.
+    // The host and port (what follows `://` up to the path). Checked for credentials before
+    // any message repeats the URL: the text before an `@` may be a password.
     let scheme_end = url.find("://").map_or(0, |i| i + 3);
     let authority = url
         .get(scheme_end..)
@@ -210,21 +211,15 @@ pub fn validate_base_url(url: &str) -> Result<String, ClientError> {
         ));
     }
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        url.get(8..)
-    } else if lower.starts_with("http://") {
-        url.get(7..)
-    } else {
+    if !lower.starts_with("https://") && !lower.starts_with("http://") {
         return Err(invalid("it must start with http:// or https://"));
-    };
-    let rest = rest.unwrap_or_default();
+    }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(invalid("it contains whitespace or a control character"));
     }
     if url.contains(['?', '#']) {
         return Err(invalid("it must not have a query or fragment"));
     }
-    let authority = rest.split('/').next().unwrap_or_default();
     if authority.is_empty() || authority.starts_with(':') {
         return Err(invalid("it has no host"));
     }

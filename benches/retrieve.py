@@ -64,6 +64,7 @@ with tempfile.TemporaryDirectory() as tmp:
     ours = [bench_bin, base, "ses-bench", "1"]
     only = dict(os.environ, RETRIEVE_ONLY="1")
     seq = dict(os.environ, RETRIEVE_SEQUENTIAL="1")
+    streaming = dict(os.environ, RETRIEVE_STREAMING="1")
     # The shell's way: validated (decoded while it arrives), then the bytes printed.
     cli = [cli_bin, "retrieve", "ses-bench", "--base-url", base, "--api-key", "bench",
            "--max-retries", "0", "--format", "raw"]
@@ -71,8 +72,8 @@ with tempfile.TemporaryDirectory() as tmp:
         wall(curl)
         wall(ours)
     log(f"timing {RUNS} alternating runs of curl and retrieve_bench on {size} bytes")
-    t_curl, t_ours, t_only, t_seq, t_cli = [], [], [], [], []
-    srv_curl = srv_ours = 0.0
+    t_curl, t_ours, t_only, t_seq, t_cli, t_stream = [], [], [], [], [], []
+    srv_curl = srv_ours = srv_stream = 0.0
     for _ in range(RUNS):
         s0 = server_cpu(proc)
         t_curl.append(wall(curl))
@@ -82,8 +83,12 @@ with tempfile.TemporaryDirectory() as tmp:
         t_only.append(wall(ours, only))
         t_seq.append(wall(ours, seq))
         t_cli.append(wall(cli))
+        s3 = server_cpu(proc)
+        t_stream.append(wall(ours, streaming))
+        s4 = server_cpu(proc)
         srv_curl += s1 - s0
         srv_ours += s2 - s1
+        srv_stream += s4 - s3
     stop_server(proc)
     # CPU times: the process itself (medians), the server's share per fetch (mean; clock ticks).
     cpu_curl = statistics.median(c for _, c in t_curl)
@@ -91,12 +96,14 @@ with tempfile.TemporaryDirectory() as tmp:
     cpu_only = statistics.median(c for _, c in t_only)
     cpu_seq = statistics.median(c for _, c in t_seq)
     cpu_cli = statistics.median(c for _, c in t_cli)
-    srv_curl, srv_ours = srv_curl / RUNS, srv_ours / RUNS
+    cpu_stream = statistics.median(c for _, c in t_stream)
+    srv_curl, srv_ours, srv_stream = srv_curl / RUNS, srv_ours / RUNS, srv_stream / RUNS
     t_curl = [w for w, _ in t_curl]
     t_ours = [w for w, _ in t_ours]
     t_only = [w for w, _ in t_only]
     t_seq = [w for w, _ in t_seq]
     t_cli = [w for w, _ in t_cli]
+    t_stream = [w for w, _ in t_stream]
 
     # 100 sequential retrieves on one client, in one process, on a fresh server.
     proc, base = start_server(dump)
@@ -131,6 +138,7 @@ print("| what | median | fastest | MiB/s (median) | CPU of the process (median) 
 print("|---|---:|---:|---:|---:|---:|")
 print(f"| `curl -s -o /dev/null` (process) | {med_curl*1e3:.1f} ms | {min(t_curl)*1e3:.1f} ms | {mib/med_curl:.0f} | {cpu_curl*1e3:.0f} ms | {srv_curl*1e3:.0f} ms |")
 print(f"| `retrieve_bench` retrieve + full decode while receiving (`retrieve_visiting`, process) | {med_ours*1e3:.1f} ms | {min(t_ours)*1e3:.1f} ms | {mib/med_ours:.0f} | {cpu_ours*1e3:.0f} ms | {srv_ours*1e3:.0f} ms |")
+print(f"| `retrieve_bench` retrieve + full decode while receiving, in bounded memory (`retrieve_streaming`: the body is not kept; process; info) | {statistics.median(t_stream)*1e3:.1f} ms | {min(t_stream)*1e3:.1f} ms | {mib/statistics.median(t_stream):.0f} | {cpu_stream*1e3:.0f} ms | {srv_stream*1e3:.0f} ms |")
 print(f"| `retrieve_bench` retrieve, then full decode (`retrieve` + `parse_visiting`, process; info) | {statistics.median(t_seq)*1e3:.1f} ms | {min(t_seq)*1e3:.1f} ms | {mib/statistics.median(t_seq):.0f} | {cpu_seq*1e3:.0f} ms | |")
 print(f"| `retrieve_bench` retrieve only, no decode (process; info) | {statistics.median(t_only)*1e3:.1f} ms | {min(t_only)*1e3:.1f} ms | {mib/statistics.median(t_only):.0f} | {cpu_only*1e3:.0f} ms | |")
 print(f"| `lcsession retrieve --format raw` (CLI process: validated while receiving, then printed to /dev/null; info) | {statistics.median(t_cli)*1e3:.1f} ms | {min(t_cli)*1e3:.1f} ms | {mib/statistics.median(t_cli):.0f} | {cpu_cli*1e3:.0f} ms | |")

@@ -10,6 +10,8 @@
 #     decoded while it arrives, every event read),
 #   - the same with RETRIEVE_SEQUENTIAL=1 (`retrieve`, then `parse_visiting`; information),
 #   - the same with RETRIEVE_ONLY=1 (no decode; information),
+#   - the same with RETRIEVE_STREAMING=1 (`retrieve_streaming`: decoded in bounded memory, the
+#     body not kept; information),
 #   - `lcsession retrieve --format raw` (the CLI: validated while receiving, then printed;
 #     information),
 # with the CPU time (user + system) of each process and the server's CPU per fetch; then

@@ -238,6 +238,72 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         self.finish_into(closed, out)
     }
 
+    /// [`feed`](Self::feed) in bounded memory, for a session larger than the caller can
+    /// hold: `window` is the input from absolute offset `base` to what has arrived, and
+    /// `base` is at most [`consumed`](Self::consumed) (so the bytes before `consumed()` may
+    /// be dropped between calls; a `window` that starts after it gives an `UnexpectedEnd`
+    /// error at `consumed()`). Events are visited as with `feed`, and errors (kind and
+    /// absolute offset) are the same. Returns `Ok(true)` on the call that completes the
+    /// session, the header then in [`header`](Self::header); `Ok(false)` while it is not
+    /// complete (and after it was).
+    ///
+    /// There is no [`Session`] at the end: its views of the whole object and of the
+    /// `events` array would borrow bytes that are gone. Unknown top-level members are
+    /// validated and skipped.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), lcsession_core::Error> {
+    /// use lcsession_core::{ParseOptions, SessionDecoder};
+    /// let doc = br#"{"session_id":"s","last_updated_at":"t","events":[{"type":"text","content":"a"},{"type":"text","content":"b"}]}"#;
+    /// let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    /// let mut buffer = Vec::new(); // holds the input from `base` on
+    /// let (mut base, mut texts) = (0, Vec::new());
+    /// for piece in doc.chunks(16) {
+    ///     buffer.extend_from_slice(piece);
+    ///     let complete = base + buffer.len() == doc.len();
+    ///     decoder.feed_window(&buffer, base, complete, |e| {
+    ///         texts.push(e.content().unwrap().to_string());
+    ///     })?;
+    ///     // Drop what is decoded: the buffer stays about one event long.
+    ///     buffer.drain(..decoder.consumed() - base);
+    ///     base = decoder.consumed();
+    /// }
+    /// assert_eq!(texts, ["a", "b"]);
+    /// assert_eq!(decoder.header().session_id.as_str(), "s");
+    /// # Ok(()) }
+    /// ```
+    pub fn feed_window<'a>(
+        &mut self,
+        window: &'a [u8],
+        base: usize,
+        complete: bool,
+        mut visit: impl FnMut(&Event<'a>),
+    ) -> Result<bool, Error> {
+        let end = base.saturating_add(window.len());
+        if !self.ready(end, complete) {
+            return self.finished::<()>().map(|_| false);
+        }
+        let Some(from) = self.resume.checked_sub(base) else {
+            let error = Error::new(ErrorKind::UnexpectedEnd, self.resume);
+            self.phase = Phase::Done(Some(error));
+            return Err(error);
+        };
+        let text = Window::new(window, base, from, complete);
+        let close = self.advance(text.text, text.bad, end, complete, &mut visit)?;
+        if close.is_none() {
+            return Ok(false);
+        }
+        self.phase = Phase::Done(None);
+        Ok(true)
+    }
+
+    /// The header decoded so far: whole once the session is complete (after
+    /// [`feed_window`](Self::feed_window) returned `Ok(true)`). The other calls hand the
+    /// header over with the session, leaving a default one here.
+    pub fn header(&self) -> &Header<ID, TEXT, LIST> {
+        &self.header
+    }
+
     /// The work of [`feed`](Self::feed): `Some` with the input as text (up to at least the
     /// session's end) and the offset after the session's `}` once it is whole and valid.
     fn decode_bytes<'a>(
@@ -249,7 +315,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         if !self.ready(input.len(), complete) {
             return self.finished();
         }
-        let window = Window::new(input, self.resume, complete);
+        let window = Window::new(input, 0, self.resume, complete);
         let close = self.advance(window.text, window.bad, input.len(), complete, visit)?;
         // The views of the whole object and of the events array need it as one text: it is
         // checked once more as UTF-8 (each part was checked as it came).
@@ -483,7 +549,8 @@ struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    fn new(input: &'a [u8], from: usize, complete: bool) -> Self {
+    /// `input` starts at absolute offset `base`; `from` is relative to it.
+    fn new(input: &'a [u8], base: usize, from: usize, complete: bool) -> Self {
         let rest = input.get(from..).unwrap_or_default();
         let rest = if complete {
             rest
@@ -501,7 +568,7 @@ impl<'a> Window<'a> {
                     .unwrap_or_default();
                 Window {
                     text,
-                    bad: Some(from + valid),
+                    bad: Some(base + from + valid),
                 }
             }
         }
@@ -523,7 +590,7 @@ impl<'a> Window<'a> {
 /// ```
 pub fn utf8_prefix(input: &[u8], checked: usize, complete: bool) -> Result<usize, usize> {
     let checked = checked.min(input.len());
-    let window = Window::new(input, checked, complete);
+    let window = Window::new(input, 0, checked, complete);
     match window.bad {
         Some(bad) => Err(bad),
         None => Ok(checked + window.text.len()),

@@ -4,7 +4,8 @@
 //! error is certain only once the input is complete, except invalid UTF-8. The same holds for
 //! `feed_str`, fed by a caller checking UTF-8 with `utf8_prefix`, for `feed_into` and
 //! `feed_str_into`, which write the session into the caller's, and for `feed_part` and
-//! `feed_str_part`, which never return one.
+//! `feed_str_part`, which never return one; and for `feed_window`, given only the bytes
+//! from the decoder's resume point on (a fresh copy each call), which gives the header.
 
 // Under Miri these property and cut-everywhere runs take many minutes each; the decoder only
 // drives the scanner, whose every path the other suites run under Miri.
@@ -169,6 +170,54 @@ fn incremental(input: &[u8], cuts: &[usize], via: Via) -> Outcome {
     Outcome { visited, result }
 }
 
+/// The header and event count of a session, as `feed_window` gives them.
+fn header_of(header: &lcsession_core::Header, count: usize) -> String {
+    format!("{header:?}\ncount {count}")
+}
+
+/// Feeds `input` cut at `cuts` through `feed_window`, each call given a fresh copy of the
+/// input from the decoder's resume point only (the bytes before it are gone). The result is
+/// the header and count, or the error.
+fn windowed(input: &[u8], cuts: &[usize]) -> Outcome {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
+    cuts.sort_unstable();
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = Vec::new();
+    let mut base = 0;
+    for &cut in &cuts {
+        let window = input[base..cut].to_vec();
+        match decoder.feed_window(&window, base, false, |e| visited.push(format!("{e:?}"))) {
+            Ok(false) => {}
+            Ok(true) => panic!("a session before the input was complete"),
+            Err(e) => {
+                let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
+                assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
+                let rest = input[base..].to_vec();
+                let again = decoder.feed_window(&rest, base, true, |_| panic!("visited"));
+                assert_eq!(again.err(), Some(e));
+                return Outcome {
+                    visited,
+                    result: Err(e),
+                };
+            }
+        }
+        assert!(decoder.consumed() >= base && decoder.consumed() <= cut);
+        base = decoder.consumed();
+    }
+    let window = input[base..].to_vec();
+    let result = decoder.feed_window(&window, base, true, |e| visited.push(format!("{e:?}")));
+    let result = result.map(|done| {
+        assert!(done, "complete input completes the session");
+        header_of(decoder.header(), decoder.event_count())
+    });
+    let again = decoder.feed_window(&window, base, true, |_| panic!("visited after the end"));
+    match &result {
+        Ok(_) => assert_eq!(again, Ok(false)),
+        Err(e) => assert_eq!(again.err(), Some(*e)),
+    }
+    Outcome { visited, result }
+}
+
 /// The two agree; on an error, the decoder visited the events the one-shot parse visited
 /// before it.
 fn check(input: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
@@ -185,6 +234,20 @@ fn check(input: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
         let got_via = incremental(input, cuts, via);
         prop_assert_eq!(&got_via, &got, "{:?}, cuts {:?}", via, cuts);
     }
+    let want_header = Session::parse(input).map(|s| header_of(s.header(), s.event_count()));
+    let got_window = windowed(input, cuts);
+    prop_assert_eq!(
+        &got_window.result,
+        &want_header,
+        "feed_window, cuts {:?}",
+        cuts
+    );
+    prop_assert_eq!(
+        &got_window.visited,
+        &got.visited,
+        "feed_window, cuts {:?}",
+        cuts
+    );
     match &want.result {
         Ok(_) => prop_assert_eq!(&got.visited, &want.visited),
         // With invalid UTF-8 anywhere, the one-shot parse visits nothing (it checks UTF-8
@@ -394,4 +457,27 @@ fn a_huge_event_fed_in_small_pieces_is_visited_once() {
     }
     let session = decoder.feed(input, true, |_| visits += 1).unwrap().unwrap();
     assert_eq!((visits, session.event_count()), (1, 1));
+}
+
+#[test]
+fn a_window_that_starts_after_the_resume_point_is_an_error_there() {
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = 0;
+    assert_eq!(
+        decoder.feed_window(&REFERENCE[..200], 0, false, |_| visited += 1),
+        Ok(false)
+    );
+    let resume = decoder.consumed();
+    assert!(resume > 0 && resume < 200);
+    let from = resume + 1;
+    let err = decoder
+        .feed_window(&REFERENCE[from..], from, true, |_| visited += 1)
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (ErrorKind::UnexpectedEnd, resume)
+    );
+    // Final, like any error.
+    let again = decoder.feed_window(&REFERENCE[resume..], resume, true, |_| visited += 1);
+    assert_eq!(again, Err(err));
 }

@@ -6,7 +6,9 @@
 //!
 //! By default it calls `Client::retrieve_visiting` (decoding while the body arrives). With
 //! `RETRIEVE_SEQUENTIAL=1` it calls `retrieve`, then `parse_visiting` on the whole body;
-//! with `RETRIEVE_ONLY=1` it calls `retrieve` only (no decoding, to split the time).
+//! with `RETRIEVE_ONLY=1` it calls `retrieve` only (no decoding, to split the time); with
+//! `RETRIEVE_STREAMING=1` it calls `retrieve_streaming` (decoding while receiving, in
+//! bounded memory).
 
 use std::time::Instant;
 
@@ -36,41 +38,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     for _ in 0..count {
         let start = Instant::now();
+        let report = |bytes: usize, events: usize, read: usize| {
+            let secs = start.elapsed().as_secs_f64();
+            println!("{secs:.6} {bytes} {events} {read}");
+        };
+        let mut read = 0usize;
+        if std::env::var_os("RETRIEVE_STREAMING").is_some() {
+            // Decoding while receiving, in bounded memory: the body is not kept.
+            let streamed = client.retrieve_streaming(
+                &id,
+                &RetrieveOptions::default(),
+                ParseOptions::default(),
+                |event| read += touch(event),
+            )?;
+            let bytes = usize::try_from(streamed.body_len())?;
+            report(bytes, streamed.event_count(), read);
+            continue;
+        }
         if std::env::var_os("RETRIEVE_SEQUENTIAL").is_none()
             && std::env::var_os("RETRIEVE_ONLY").is_none()
         {
             // Decoding while receiving: one pass, each event read as it is validated.
-            let mut read = 0usize;
             let retrieved = client.retrieve_visiting(
                 &id,
                 &RetrieveOptions::default(),
                 ParseOptions::default(),
                 |event| read += touch(event),
             )?;
-            let secs = start.elapsed().as_secs_f64();
-            println!(
-                "{secs:.6} {} {} {read}",
+            let (bytes, events) = (
                 retrieved.body().as_bytes().len(),
-                retrieved.session().event_count()
+                retrieved.session().event_count(),
             );
+            report(bytes, events, read);
             continue;
         }
         let body = client.retrieve(&id, &RetrieveOptions::default())?;
         if std::env::var_os("RETRIEVE_ONLY").is_some() {
-            let secs = start.elapsed().as_secs_f64();
-            println!("{secs:.6} {} 0 0", body.as_bytes().len());
+            report(body.as_bytes().len(), 0, 0);
             continue;
         }
         // One pass: validate everything and read every event as it is validated.
-        let mut read = 0usize;
         let session: Session =
             body.parse_visiting(ParseOptions::default(), |event| read += touch(event))?;
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "{secs:.6} {} {} {read}",
-            body.as_bytes().len(),
-            session.event_count()
-        );
+        report(body.as_bytes().len(), session.event_count(), read);
     }
     Ok(())
 }

@@ -11,37 +11,14 @@ use lcsession::client::{Client, ClientError, ClientErrorKind, RetrieveOptions, R
 use lcsession_core::{Event, ParseOptions, Session};
 use lcsession_testserver::{BodyMode, Reply, Server};
 
-const SAMPLE: &[u8] = include_bytes!("../../examples/data/sample-session.json");
+mod fetching;
+
+use fetching::{big_session, SAMPLE};
+
+const KEY: &str = "llx-visiting-test-key";
 
 fn client(server: &Server, max_retries: u32) -> Client {
-    Client::builder()
-        .api_key("llx-visiting-test-key")
-        .base_url(server.base_url())
-        .env(|_| None)
-        .max_retries(max_retries)
-        .timeout(Duration::from_secs(20))
-        .sleep(|_| {})
-        .build()
-        .unwrap()
-}
-
-/// A valid session of about `events` KiB: text events with escapes and multi-byte
-/// characters, the header after the events.
-fn big_session(events: usize) -> Vec<u8> {
-    let mut doc = String::from(r#"{"events":["#);
-    for i in 0..events {
-        if i > 0 {
-            doc.push(',');
-        }
-        doc.push_str(r#"{"type":"text","content":""#);
-        let end = doc.len() + 1000;
-        while doc.len() < end {
-            doc.push_str(r#"caf\u00e9 \"q\" é 📈 \n"#);
-        }
-        doc.push_str(&format!(r#" {i}"}}"#));
-    }
-    doc.push_str(r#"],"session_id":"ses-big","last_updated_at":"2026-11-22T00:00:00Z"}"#);
-    doc.into_bytes()
+    fetching::client(server, KEY, max_retries)
 }
 
 /// The events `parse_visiting` visits, as text.
@@ -65,7 +42,7 @@ fn visiting(client: &Client, visited: &mut Vec<String>) -> Result<RetrievedSessi
 
 #[test]
 fn same_session_and_events_as_parse_visiting_in_every_framing() {
-    let big = Arc::new(big_session(3000));
+    let big = Arc::new(big_session(3000, "", (0, 1000)));
     assert!(
         big.len() > 2 << 20,
         "large enough for the overlapped receive"
@@ -105,7 +82,7 @@ fn large_bodies_are_decoded_while_they_arrive() {
     // The server sends a third, pauses, then the rest, with a `Content-Length` or chunked:
     // on Linux the events of the first third are visited during the pause. (Elsewhere the
     // body is decoded once received.)
-    let doc = Arc::new(big_session(3000));
+    let doc = Arc::new(big_session(3000, "", (0, 1000)));
     let pause = Duration::from_millis(800);
     let third = doc.len() / 3;
     for mode in [
@@ -146,7 +123,7 @@ fn large_bodies_are_decoded_while_they_arrive() {
 fn a_chunked_body_over_the_limit_is_too_large_after_its_first_events() {
     // Limits between 2 MiB and 1 GiB receive a chunked body into a reservation of the limit
     // (decoded while it arrives): one byte over is refused, the limit itself is accepted.
-    let doc = Arc::new(big_session(3000));
+    let doc = Arc::new(big_session(3000, "", (0, 1000)));
     assert!(doc.len() > 2 << 20, "{}", doc.len());
     for (limit, ok) in [(doc.len() as u64 - 1, false), (doc.len() as u64, true)] {
         let chunked = Reply::shared(200, doc.clone()).mode(BodyMode::Chunked(64 * 1024));
@@ -189,120 +166,39 @@ fn a_chunked_body_over_the_limit_is_too_large_after_its_first_events() {
 
 #[test]
 fn bad_bodies_give_the_decode_error_of_parse() {
-    let mut syntax = big_session(3000);
-    let at = syntax.len() - 60;
-    syntax[at] = b'}';
-    let mut utf8 = big_session(3000);
-    utf8[1 << 20] = 0xff; // inside a text, early: certain as soon as it arrives
-    let mut small = SAMPLE.to_vec();
-    small[500] = 0x01; // a control character
-    for doc in [syntax, utf8, small, b"not json".to_vec()] {
-        let want = lcsession_core::parse(&doc).unwrap_err();
-        let doc = Arc::new(doc);
-        for mode in [BodyMode::Full, BodyMode::Chunked(100_000)] {
-            let server = Server::script(vec![Reply::shared(200, doc.clone())
-                .mode(mode.clone())
-                .header("x-request-id", "req_bad")]);
-            let e = visiting(&client(&server, 2), &mut Vec::new()).unwrap_err();
-            assert_eq!(e.kind(), ClientErrorKind::InvalidBody, "{mode:?}: {e}");
-            assert_eq!(e.decode_error(), Some(&want), "{mode:?}");
-            assert!(e.message().contains("line "), "{e}");
-            assert_eq!(e.request_id(), Some("req_bad"));
-            assert_eq!(server.requests().len(), 1, "an invalid body is not retried");
-        }
-    }
+    fetching::bad_bodies_give_the_decode_error_of_parse(fetch_visiting, KEY);
+}
+
+/// `retrieve_visiting` as a [`fetching::Fetch`].
+fn fetch_visiting(
+    client: &Client,
+    visit: &mut dyn FnMut(&Event<'_>),
+) -> Result<(usize, String), ClientError> {
+    let got = client.retrieve_visiting(
+        "ses-big",
+        &RetrieveOptions::default(),
+        ParseOptions::default(),
+        visit,
+    )?;
+    let header = got.session().header();
+    Ok((got.session().event_count(), header.session_id.to_string()))
 }
 
 #[test]
 fn a_body_that_fails_after_visits_is_not_fetched_again() {
-    let doc = Arc::new(big_session(3000));
-    let (want_events, _) = expected(&doc);
-    // Cut after 2.5 MiB: events were visited, so no retry although one is allowed.
-    let server_cut = Server::script(vec![
-        Reply::shared(200, doc.clone()).mode(BodyMode::Reset(5 << 19)),
-        Reply::shared(200, doc.clone()),
-    ]);
-    let mut visited = Vec::new();
-    let e = visiting(&client(&server_cut, 2), &mut visited).unwrap_err();
-    assert_eq!(e.kind(), ClientErrorKind::Connection, "{e}");
-    if cfg!(target_os = "linux") {
-        assert!(!visited.is_empty());
-        assert!(e.message().contains("not retried"), "{e}");
-        assert!(
-            e.message().contains(&format!(
-                "{} events of the body were already visited",
-                visited.len()
-            )),
-            "{e}"
-        );
-        assert_eq!(e.attempts(), 1);
-        assert_eq!(server_cut.requests().len(), 1);
-        assert!(visited.as_slice() == &want_events[..visited.len()]);
-    }
-
-    // Cut before any event: retried, and every event visited once.
-    let server = Server::script(vec![
-        Reply::shared(200, doc.clone()).mode(BodyMode::Reset(20)),
-        Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(30)),
-        Reply::shared(200, doc.clone()),
-    ]);
-    let mut visited = Vec::new();
-    let got = visiting(&client(&server, 2), &mut visited).unwrap();
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(got.session().event_count(), 3000);
-    assert!(visited == want_events);
-
-    // A truncated large body with no retries left: a connection error, not a decode error.
-    let server = Server::script(vec![
-        Reply::shared(200, doc.clone()).mode(BodyMode::Truncated(doc.len() - 10))
-    ]);
-    let e = visiting(&client(&server, 0), &mut Vec::new()).unwrap_err();
-    assert_eq!(e.kind(), ClientErrorKind::Connection, "{e}");
+    // Elsewhere than Linux the body is received whole, then decoded.
+    let overlapped = cfg!(target_os = "linux");
+    fetching::not_fetched_again_after_visits(fetch_visiting, KEY, overlapped);
 }
 
 #[test]
 fn a_panicking_visitor_reaches_the_caller_and_the_client_goes_on() {
-    let doc = Arc::new(big_session(3000));
-    let server = Server::script(vec![
-        Reply::shared(200, doc.clone()),
-        Reply::shared(200, Arc::new(SAMPLE.to_vec())),
-    ]);
-    let client = client(&server, 0);
-    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        client.retrieve_visiting(
-            "ses-big",
-            &RetrieveOptions::default(),
-            ParseOptions::default(),
-            |_: &Event<'_>| panic!("visitor failed"),
-        )
-    }));
-    let payload = panicked.expect_err("the visitor's panic reaches the caller");
-    assert_eq!(payload.downcast_ref::<&str>(), Some(&"visitor failed"));
-    // The half-read connection is not reused: the next call gets its whole session.
-    let got = visiting(&client, &mut Vec::new()).unwrap();
-    assert_eq!(got.session().event_count(), expected(SAMPLE).0.len());
-    assert_eq!(server.requests().len(), 2);
+    fetching::panicking_visitor_reaches_the_caller(fetch_visiting, KEY);
 }
 
 #[test]
 fn statuses_and_retries_are_those_of_retrieve() {
-    let server = Server::script(vec![
-        Reply::json(503, r#"{"detail":"busy"}"#),
-        Reply::json(200, SAMPLE),
-    ]);
-    let mut visited = Vec::new();
-    let got = visiting(&client(&server, 2), &mut visited).unwrap();
-    assert_eq!(server.requests().len(), 2);
-    assert_eq!(visited.len(), 45);
-    assert_eq!(
-        got.session().header().session_id.as_str(),
-        "ses-7f3a9c2e41b8"
-    );
-
-    let server = Server::script(vec![Reply::json(404, r#"{"detail":"Not Found"}"#)]);
-    let e = visiting(&client(&server, 2), &mut Vec::new()).unwrap_err();
-    assert_eq!(e.kind(), ClientErrorKind::NotFound);
-    assert_eq!(e.status(), Some(404));
+    fetching::statuses_and_retries_are_those_of_retrieve(fetch_visiting, KEY);
 }
 
 const TITLE_PIECE: &str = "Résumé 📈 ";
@@ -331,8 +227,8 @@ fn other_capacities_through_retrieve_visiting_with() {
     type Big<'a> = Session<'a, 128, 4096, 64>;
     // Received whole, then decoded (20 KiB); decoded while it arrives (3 MiB).
     for doc in [
-        with_big_header(&big_session(20)),
-        with_big_header(&big_session(3000)),
+        with_big_header(&big_session(20, "", (0, 1000))),
+        with_big_header(&big_session(3000, "", (0, 1000))),
     ] {
         let doc = Arc::new(doc);
         let mut want_events = Vec::new();
@@ -383,7 +279,7 @@ fn other_capacities_through_retrieve_visiting_with() {
 
 #[test]
 fn retrieve_visiting_with_calls_nothing_on_failure() {
-    let mut bad = with_big_header(&big_session(3000));
+    let mut bad = with_big_header(&big_session(3000, "", (0, 1000)));
     let title = bad
         .windows(17)
         .rposition(|w| w == b"generated_title\":")
@@ -422,7 +318,7 @@ fn retrieve_visiting_with_calls_nothing_on_failure() {
 fn retrieve_parsed_with_retries_a_body_cut_after_its_events_were_decoded() {
     // Cut at 80% (thousands of events decoded): `retrieve_visiting` must not fetch it again,
     // `retrieve_parsed_with` (no visitor) does, like `retrieve`.
-    let doc = Arc::new(big_session(3000));
+    let doc = Arc::new(big_session(3000, "", (0, 1000)));
     let (_, want_session) = expected(&doc);
     let cut = doc.len() * 4 / 5;
     for mode in [BodyMode::Truncated(cut), BodyMode::Reset(cut)] {

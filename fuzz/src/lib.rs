@@ -109,6 +109,7 @@ pub fn check_incremental<'a>(
         .map(|k| seed.wrapping_mul(k) % (len + 1))
         .collect();
     cuts.sort_unstable();
+    check_windowed(data, one_pass, all, &cuts);
     // Half the inputs go through `feed_str`, checked piece by piece with `utf8_prefix` as a
     // client does (back to `feed` once the bytes are not UTF-8, to report it). Independently,
     // half go through `feed_part` / `feed_str_part` before the input is complete and
@@ -174,6 +175,55 @@ pub fn check_incremental<'a>(
             assert!(visited.len() <= all.len() || all.is_empty());
         }
         (got, _) => panic!("incremental: {got:?}, one pass: {one_pass:?}"),
+    }
+}
+
+/// `SessionDecoder::feed_window` fed `data` cut at `cuts`, each call given a fresh copy of
+/// the bytes from the decoder's resume point only: the header, the event count, the events
+/// visited and the error are those of the one-pass parse.
+fn check_windowed<'a>(
+    data: &[u8],
+    one_pass: &Result<Session<'a>, Error>,
+    all: &[Event<'a>],
+    cuts: &[usize],
+) {
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let mut visited = Vec::new();
+    let mut base = 0;
+    let mut result = None;
+    for end in cuts.iter().copied().chain([data.len()]) {
+        let complete = end == data.len();
+        let window = data[base..end.max(base)].to_vec();
+        match decoder.feed_window(&window, base, complete, |e| visited.push(format!("{e:?}"))) {
+            Ok(false) => assert!(!complete, "feed_window did not finish the complete input"),
+            Ok(true) => {
+                assert!(complete, "a session before the input was complete");
+                result = Some(Ok(()));
+            }
+            Err(e) => {
+                result = Some(Err(e));
+                break;
+            }
+        }
+        assert!(decoder.consumed() >= base && decoder.consumed() <= end.max(base));
+        base = decoder.consumed();
+    }
+    let all: Vec<String> = all.iter().map(|e| format!("{e:?}")).collect();
+    match (result, one_pass) {
+        (Some(Ok(())), Ok(want)) => {
+            assert_eq!(
+                decoder.header(),
+                want.header(),
+                "feed_window gives another header"
+            );
+            assert_eq!(decoder.event_count(), want.event_count());
+            assert_eq!(visited, all, "feed_window visits other events");
+        }
+        (Some(Err(got)), Err(want)) => {
+            assert_eq!(&got, want, "feed_window gives another error");
+            assert!(visited.len() <= all.len() || all.is_empty());
+        }
+        (got, _) => panic!("feed_window: {got:?}, one pass: {one_pass:?}"),
     }
 }
 

@@ -30,6 +30,9 @@
 //! it is still arriving (a helper thread receives it) and handing each event to a callback as
 //! soon as it is whole; it returns a [`RetrievedSession`]: the body and its session.
 //!
+//! [`Client::retrieve_streaming`] does the same in bounded memory (the body is not kept):
+//! for sessions larger than the memory a program can spare.
+//!
 //! One [`Client`] keeps idle connections in a pool and reuses them across calls; clone it
 //! (cheap) or share it between threads (it is `Send + Sync`).
 
@@ -43,6 +46,7 @@ mod retrieved;
 mod retry;
 mod save;
 mod storage;
+mod stream;
 mod text_feed;
 mod url;
 
@@ -50,7 +54,7 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use lcsession_core::{Event, ParseOptions, Session};
+use lcsession_core::{Event, Header, ParseOptions, Session, SessionDecoder};
 use ureq::{BodyReader, ResponseExt as _};
 
 pub use body::SessionBody;
@@ -63,6 +67,7 @@ use overlap::BodyEnd;
 pub use retrieved::RetrievedSession;
 pub use retry::{backoff, server_delay, should_retry_status, DEFAULT_MAX_RETRIES};
 use storage::BodyBytes;
+pub use stream::{STREAM_HEADROOM, STREAM_SEGMENT, STREAM_SEGMENTS_AHEAD};
 use text_feed::TextFeed;
 pub use url::{check_session_id, session_url};
 
@@ -539,6 +544,107 @@ impl Client {
             .map_err(|e| self.decorate(e, attempts))
     }
 
+    /// Fetches a session and decodes it as it arrives **in bounded memory**: the body is not
+    /// kept. It arrives in segments of [`STREAM_SEGMENT`] bytes, read on a helper thread at
+    /// most [`STREAM_SEGMENTS_AHEAD`] ahead of the decoder; each event is handed to `visit`
+    /// as soon as it is whole, and a segment is reused once decoded. So the body takes at
+    /// most 1.9 MiB however large the session, plus a buffer of its own for an event longer
+    /// than [`STREAM_HEADROOM`] while it arrives ([`StreamedSession::buffer_peak`] says how
+    /// much it took). The result is the header, the event
+    /// count and the body's size; the validation, the events and the errors are those of
+    /// [`retrieve_visiting`](Self::retrieve_visiting) (an invalid body's error carries the
+    /// byte offset, line and column, and the body's first 8 KiB). There is no raw dump to
+    /// save and no view of unknown top-level fields: use `retrieve_visiting` for those.
+    /// Retries as `retrieve_visiting`: a body that fails once events of it were visited is
+    /// not fetched again.
+    ///
+    /// ```no_run
+    /// use lcsession::client::{Client, RetrieveOptions};
+    /// use lcsession_core::ParseOptions;
+    ///
+    /// # fn main() -> Result<(), lcsession::client::ClientError> {
+    /// let client = Client::builder().build()?;
+    /// let mut chars = 0;
+    /// let streamed = client.retrieve_streaming(
+    ///     "ses-abc123",
+    ///     &RetrieveOptions::default(),
+    ///     ParseOptions::default(),
+    ///     |event| chars += event.content().map_or(0, |c| c.chars().count()),
+    /// )?;
+    /// println!(
+    ///     "{}: {} events, {chars} characters of text, {} bytes received",
+    ///     streamed.header().session_id,
+    ///     streamed.event_count(),
+    ///     streamed.body_len(),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve_streaming(
+        &self,
+        session_id: &str,
+        options: &RetrieveOptions,
+        parse: ParseOptions,
+        mut visit: impl FnMut(&Event<'_>),
+    ) -> Result<StreamedSession, ClientError> {
+        let url = self.url_for(session_id, options)?;
+        self.with_retries(|attempt| {
+            let mut decoder = Box::new(SessionDecoder::new(parse));
+            let streamed = self.attempt_with(&url, attempt, &mut |reader, response| {
+                stream::receive_streaming(
+                    reader,
+                    response.content_length,
+                    response.limit,
+                    &mut decoder,
+                    &mut visit,
+                )
+                .map_err(|e| self.stream_failure(e, response))
+                .map(|streamed| StreamedSession {
+                    streamed,
+                    status: response.status,
+                    request_id: response.request_id.clone(),
+                })
+            });
+            let visited = decoder.event_count();
+            match streamed {
+                Err(mut failure) if visited > 0 && failure.retryable => {
+                    failure.retryable = false;
+                    failure.error = failure.error.with_note(&format!(
+                        "not retried: {visited} events of the body were already visited"
+                    ));
+                    Err(failure)
+                }
+                other => other,
+            }
+        })
+    }
+
+    /// The failure of a streamed body.
+    fn stream_failure(&self, error: stream::StreamError, response: &Response<'_>) -> Failure {
+        match error {
+            stream::StreamError::Io(e) => response.io_failure(e),
+            stream::StreamError::TooLarge => response.too_large(),
+            stream::StreamError::Invalid {
+                error,
+                line_column: (line, column),
+                head,
+            } => {
+                let what = match error.kind() {
+                    lcsession_core::ErrorKind::Capacity { .. } => {
+                        "the session does not fit the header capacities"
+                    }
+                    _ => "the response is not a valid session",
+                };
+                let error = ClientError::new(
+                    ClientErrorKind::InvalidBody,
+                    format!("{what}: {error} (line {line}, column {column})"),
+                )
+                .with_body(&head, head.len() >= ERROR_BODY_CAPACITY)
+                .with_decode(error, (line, column));
+                Failure::fatal(response.with_context(error))
+            }
+        }
+    }
+
     /// [`retrieve_visiting`](Self::retrieve_visiting) with header capacities of the caller's
     /// choosing (as [`SessionBody::parse_with`]): once the whole body is decoded, `then` is
     /// called once with the body and its session, and its result is returned. `then` is not
@@ -787,6 +893,31 @@ impl Client {
         attempt: u32,
         receive: &mut Receive<'_>,
     ) -> Result<SessionBody, Failure> {
+        self.attempt_with(url, attempt, &mut |reader, response| {
+            let bytes = receive(reader, response.content_length, response.limit)
+                .map_err(|e| response.io_failure(e))?;
+            if bytes.as_slice().len() as u64 > response.limit {
+                return Err(response.too_large());
+            }
+            Ok(SessionBody::new(
+                bytes,
+                response.status,
+                response.request_id.clone(),
+                url.to_owned(),
+                self.inner.api_key.clone(),
+            ))
+        })
+    }
+
+    /// One attempt: sends the request and reads an error response into a [`Failure`], or
+    /// hands a 2xx body's reader to `receive` with what is known of the response. A
+    /// `Content-Length` over the size limit fails before `receive` is called.
+    fn attempt_with<T>(
+        &self,
+        url: &str,
+        attempt: u32,
+        receive: &mut dyn FnMut(&mut BodyReader<'static>, &Response<'_>) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
         let headers = self.headers(attempt);
         if self.inner.trace.is_some() {
             let redacted: Vec<(String, String)> = headers
@@ -858,14 +989,16 @@ impl Client {
                 headers: &list,
             });
         }
-        let with_context = |e: ClientError| {
-            e.with_url(url)
-                .with_status(status)
-                .with_request_id(request_id.clone())
-        };
         let content_length = response.body().content_length();
         let (_, body) = response.into_parts();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();
+        let response = Response {
+            url,
+            status,
+            request_id,
+            content_length: content_length.and_then(|n| usize::try_from(n).ok()),
+            limit: self.inner.max_body_bytes,
+        };
 
         if !(200..300).contains(&status) {
             let mut text = Vec::new();
@@ -875,7 +1008,7 @@ impl Client {
                 .is_ok();
             let reason = reason_phrase(status);
             return Err(Failure {
-                error: with_context(
+                error: response.with_context(
                     ClientError::new(
                         ClientErrorKind::from_status(status),
                         format!("{status} {reason}").trim_end().to_owned(),
@@ -889,37 +1022,92 @@ impl Client {
                 server_delay: delay,
             });
         }
+        if content_length.is_some_and(|n| n > response.limit) {
+            return Err(response.too_large());
+        }
+        receive(&mut reader, &response)
+    }
+}
 
-        let limit = self.inner.max_body_bytes;
-        let too_large = || {
-            Failure::fatal(with_context(ClientError::new(
-                ClientErrorKind::TooLarge,
-                format!("the response body is larger than the limit of {limit} bytes"),
-            )))
-        };
-        if content_length.is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let len = content_length.and_then(|n| usize::try_from(n).ok());
-        let read = receive(&mut reader, len, limit);
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let mut failure = io_failure(e, "reading the response body");
-                failure.error = with_context(failure.error);
-                return Err(failure);
-            }
-        };
-        if bytes.as_slice().len() as u64 > limit {
-            return Err(too_large());
-        }
-        Ok(SessionBody::new(
-            bytes,
-            status,
-            request_id,
-            url.to_owned(),
-            self.inner.api_key.clone(),
-        ))
+/// What an attempt knows of a 2xx response when its body is read.
+struct Response<'u> {
+    url: &'u str,
+    status: u16,
+    request_id: Option<String>,
+    /// The `Content-Length`, if any.
+    content_length: Option<usize>,
+    /// The client's size limit.
+    limit: u64,
+}
+
+impl Response<'_> {
+    /// `error` with the request's URL, the status and the request id.
+    fn with_context(&self, error: ClientError) -> ClientError {
+        error
+            .with_url(self.url)
+            .with_status(self.status)
+            .with_request_id(self.request_id.clone())
+    }
+
+    /// The failure of a body over the size limit (not retried).
+    fn too_large(&self) -> Failure {
+        Failure::fatal(self.with_context(ClientError::new(
+            ClientErrorKind::TooLarge,
+            format!(
+                "the response body is larger than the limit of {} bytes",
+                self.limit
+            ),
+        )))
+    }
+
+    /// The failure of reading the body.
+    fn io_failure(&self, error: io::Error) -> Failure {
+        let mut failure = io_failure(error, "reading the response body");
+        failure.error = self.with_context(failure.error);
+        failure
+    }
+}
+
+/// What [`Client::retrieve_streaming`] returns: the header and the counts of a session whose
+/// events went to the visitor, and whose body was not kept.
+#[derive(Debug)]
+pub struct StreamedSession {
+    streamed: stream::Streamed,
+    status: u16,
+    request_id: Option<String>,
+}
+
+impl StreamedSession {
+    /// The session's header.
+    pub fn header(&self) -> &Header {
+        &self.streamed.header
+    }
+
+    /// The number of events (each was visited once).
+    pub fn event_count(&self) -> usize {
+        self.streamed.event_count
+    }
+
+    /// The size of the body received, in bytes.
+    pub fn body_len(&self) -> u64 {
+        self.streamed.body_len
+    }
+
+    /// The most memory the body took at once, in bytes: the segments allocated (each
+    /// [`STREAM_HEADROOM`] + [`STREAM_SEGMENT`], at most [`STREAM_SEGMENTS_AHEAD`] + 2), plus
+    /// the buffer that gathered the longest event when one was longer than the headroom.
+    pub fn buffer_peak(&self) -> usize {
+        self.streamed.buffer_peak
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response's `x-request-id`, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }
 

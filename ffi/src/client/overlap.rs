@@ -222,35 +222,37 @@ thread_local! {
 }
 
 /// Whether a test refused helper threads on this thread.
-fn thread_refused() -> bool {
+pub(crate) fn thread_refused() -> bool {
     #[cfg(test)]
     return REFUSE_THREADS.with(std::cell::Cell::get);
     #[cfg(not(test))]
     false
 }
 
+/// A reader that hands out its data `step` bytes per call (like a socket), letting other
+/// threads run between pieces.
+#[cfg(test)]
+pub(crate) struct Trickle<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) step: usize,
+}
+
+#[cfg(test)]
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        if n > 0 {
+            thread::yield_now();
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A reader that hands out its data a few bytes per call (like a socket).
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            if n > 0 {
-                // Let the other thread run between pieces.
-                thread::yield_now();
-            }
-            Ok(n)
-        }
-    }
 
     fn data(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 7 % 251) as u8).collect()

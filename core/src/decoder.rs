@@ -249,7 +249,11 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
     ///
     /// There is no [`Session`] at the end: its views of the whole object and of the
     /// `events` array would borrow bytes that are gone. Unknown top-level members are
-    /// validated and skipped.
+    /// validated and skipped. An error can point at the byte just before `consumed()` (a
+    /// missing field, at the session's `}`): keep that byte to tell its line and column.
+    /// What the decoder holds on to is an item not yet whole (an event, a member, a run of
+    /// whitespace), and after an error all that follows it: an error is certain only once
+    /// the input is complete (except invalid UTF-8).
     ///
     /// ```
     /// # fn main() -> Result<(), lcsession_core::Error> {

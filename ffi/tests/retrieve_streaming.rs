@@ -153,6 +153,10 @@ fn a_body_over_the_limit_is_too_large() {
                     assert_eq!(e.kind(), ClientErrorKind::TooLarge, "{e}");
                     assert!(e.to_string().contains(&limit.to_string()), "{e}");
                     assert_eq!(server.requests().len(), 1, "not retried");
+                    if !visited.is_empty() {
+                        let note = format!("not retried: {} events", visited.len());
+                        assert!(e.message().contains(&note), "{e}");
+                    }
                 }
             }
         }

@@ -436,6 +436,16 @@ impl Failure {
             server_delay: None,
         }
     }
+
+    /// This failure of a body of which `visited` events were already visited: not retried
+    /// (they would be visited twice), and the error says so.
+    fn not_retried_after(mut self, visited: usize) -> Self {
+        self.retryable = false;
+        self.error = self.error.with_note(&format!(
+            "not retried: {visited} events of the body were already visited"
+        ));
+        self
+    }
 }
 
 impl Client {
@@ -547,16 +557,21 @@ impl Client {
     /// Fetches a session and decodes it as it arrives **in bounded memory**: the body is not
     /// kept. It arrives in segments of [`STREAM_SEGMENT`] bytes, read on a helper thread at
     /// most [`STREAM_SEGMENTS_AHEAD`] ahead of the decoder; each event is handed to `visit`
-    /// as soon as it is whole, and a segment is reused once decoded. So the body takes at
-    /// most 1.9 MiB however large the session, plus a buffer of its own for an event longer
-    /// than [`STREAM_HEADROOM`] while it arrives ([`StreamedSession::buffer_peak`] says how
-    /// much it took). The result is the header, the event
-    /// count and the body's size; the validation, the events and the errors are those of
-    /// [`retrieve_visiting`](Self::retrieve_visiting) (an invalid body's error carries the
-    /// byte offset, line and column, and the body's first 8 KiB). There is no raw dump to
-    /// save and no view of unknown top-level fields: use `retrieve_visiting` for those.
-    /// Retries as `retrieve_visiting`: a body that fails once events of it were visited is
-    /// not fetched again.
+    /// as soon as it is whole, and a segment is reused once decoded. So a valid session
+    /// takes at most 1.9 MiB however large it is, plus a buffer for what the decoder cannot
+    /// finish yet when that outgrows [`STREAM_HEADROOM`]: an event longer than that, a long
+    /// run of whitespace, or an unknown top-level member ([`StreamedSession::buffer_peak`]
+    /// says how much it took). A body is known to be invalid only once all of it is in
+    /// (except invalid UTF-8, found as it arrives), so the bytes after its first error are
+    /// held, up to the size limit ([`ClientBuilder::max_body_bytes`]): lower it to bound
+    /// that too.
+    ///
+    /// The result is the header, the event count and the body's size. The events and the
+    /// decode errors are those of `parse_visiting` on the whole body (an invalid body's error
+    /// carries the byte offset, line and column, and the body's first 8 KiB). There is no raw
+    /// dump to save and no view of unknown top-level fields: use `retrieve_visiting` for
+    /// those. Retries as [`retrieve_visiting`](Self::retrieve_visiting): a body that fails
+    /// once events of it were visited is not fetched again.
     ///
     /// ```no_run
     /// use lcsession::client::{Client, RetrieveOptions};
@@ -606,12 +621,11 @@ impl Client {
             });
             let visited = decoder.event_count();
             match streamed {
-                Err(mut failure) if visited > 0 && failure.retryable => {
-                    failure.retryable = false;
-                    failure.error = failure.error.with_note(&format!(
-                        "not retried: {visited} events of the body were already visited"
-                    ));
-                    Err(failure)
+                // An invalid body is not retried anyway, and says where it went wrong.
+                Err(failure)
+                    if visited > 0 && failure.error.kind() != ClientErrorKind::InvalidBody =>
+                {
+                    Err(failure.not_retried_after(visited))
                 }
                 other => other,
             }
@@ -638,7 +652,7 @@ impl Client {
                     ClientErrorKind::InvalidBody,
                     format!("{what}: {error} (line {line}, column {column})"),
                 )
-                .with_body(&head, head.len() >= ERROR_BODY_CAPACITY)
+                .with_body(&head, false)
                 .with_decode(error, (line, column));
                 Failure::fatal(response.with_context(error))
             }
@@ -786,12 +800,8 @@ impl Client {
                     feed,
                     utf8_valid,
                 }),
-                Err(mut failure) if visited > 0 && revisits == Revisits::Refused => {
-                    failure.retryable = false;
-                    failure.error = failure.error.with_note(&format!(
-                        "not retried: {visited} events of the body were already visited"
-                    ));
-                    Err(failure)
+                Err(failure) if visited > 0 && revisits == Revisits::Refused => {
+                    Err(failure.not_retried_after(visited))
                 }
                 Err(failure) => Err(failure),
             }

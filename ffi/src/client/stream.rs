@@ -1,6 +1,8 @@
 //! Receiving a body in bounded memory (`Client::retrieve_streaming`): the body arrives in
 //! segments, each decoded as it comes (`SessionDecoder::feed_window`) and recycled once
-//! decoded, so the memory held is a few segments, not the body.
+//! decoded, so the memory held is a few segments, not the body (plus what the decoder
+//! cannot finish yet when that outgrows the headroom: a long event, a long run of
+//! whitespace, or everything after an error, which is certain only at the end).
 //!
 //! A segment is read whole ([`STREAM_SEGMENT`] bytes, or to the end of the body) into a buffer
 //! with [`STREAM_HEADROOM`] free bytes before it. The bytes the decoder could not finish with (the
@@ -37,6 +39,8 @@ pub(crate) struct Streamed {
     pub(crate) event_count: usize,
     pub(crate) body_len: u64,
     pub(crate) buffer_peak: usize,
+    /// Segments allocated.
+    pub(crate) segments: usize,
 }
 
 /// Why a streamed body did not give a session.
@@ -47,7 +51,7 @@ pub(crate) enum StreamError {
     /// More bytes than the size limit.
     TooLarge,
     /// The bytes are not a valid session: the decoder's error, its line and column, and the
-    /// first bytes of the body.
+    /// first bytes of the body (as many as the error's body text needs).
     Invalid {
         error: lcsession_core::Error,
         line_column: (usize, usize),
@@ -180,6 +184,7 @@ impl Segments {
 impl Streamed {
     /// Adds `allocated` segments to the buffer peak.
     fn with_segments(mut self, allocated: usize) -> Self {
+        self.segments = allocated;
         self.buffer_peak += allocated * (STREAM_HEADROOM + STREAM_SEGMENT);
         self
     }
@@ -294,13 +299,21 @@ impl<'d> Sink<'d> {
         let data = segment
             .get(STREAM_HEADROOM..STREAM_HEADROOM + n)
             .unwrap_or_default();
-        if self.head.len() < ERROR_BODY_CAPACITY {
-            let take = (ERROR_BODY_CAPACITY - self.head.len()).min(n);
+        // One byte more than an error's body text looks at (`cap_text`), so it tells a
+        // longer body as it would from the whole one.
+        let keep = ERROR_BODY_CAPACITY + 4;
+        if self.head.len() < keep {
+            let take = (keep - self.head.len()).min(n);
             self.head
                 .extend_from_slice(data.get(..take).unwrap_or_default());
         }
-        // Drop what the decoder is done with (counting its lines for errors).
-        let done = self.decoder.consumed().saturating_sub(self.base);
+        // Drop what the decoder is done with (counting its lines for errors), but the last
+        // byte: an error can point at it (a missing field, at the session's `}`).
+        let done = self
+            .decoder
+            .consumed()
+            .saturating_sub(1)
+            .saturating_sub(self.base);
         let done = done.min(self.end - self.start);
         self.lines.advance(
             held(&self.holder)
@@ -326,18 +339,22 @@ impl<'d> Sink<'d> {
             self.end = STREAM_HEADROOM + n;
         } else {
             // An event longer than the headroom: gathered in a buffer of its own.
-            let mut gathered = match &previous {
-                Holder::Gathered(_) | Holder::Empty => Vec::new(),
-                Holder::Segment(b) => {
+            let mut gathered = match previous {
+                Holder::Gathered(mut before) => {
+                    before.drain(..self.start);
+                    before
+                }
+                Holder::Segment(before) => {
                     let mut gathered = Vec::with_capacity(2 * (pending + n));
-                    gathered.extend_from_slice(b.get(self.start..self.end).unwrap_or_default());
+                    gathered
+                        .extend_from_slice(before.get(self.start..self.end).unwrap_or_default());
+                    // Back to the pool: a segment kept out of it would be lost to the
+                    // receiving thread, which waits for one once it has allocated its all.
+                    freed.push(before);
                     gathered
                 }
+                Holder::Empty => Vec::new(),
             };
-            if let Holder::Gathered(mut before) = previous {
-                before.drain(..self.start);
-                gathered = before;
-            }
             gathered.extend_from_slice(data);
             self.gathered_peak = self.gathered_peak.max(gathered.capacity());
             self.start = 0;
@@ -361,6 +378,7 @@ impl<'d> Sink<'d> {
             event_count: self.decoder.event_count(),
             body_len: (self.base + (self.end - self.start)) as u64,
             buffer_peak: self.gathered_peak,
+            segments: 0,
         })
     }
 
@@ -557,7 +575,10 @@ mod tests {
         let at = utf8[third..].iter().position(|&b| b == b'q').unwrap() + third;
         utf8[at] = 0xff;
         let cut = doc[..doc.len() - 10].to_vec();
-        for bad in [control, syntax, utf8, cut] {
+        // Missing fields are reported at the session's `}`, here segments before the end.
+        let mut missing = b"{\"events\":[]\n}".to_vec();
+        missing.resize(missing.len() + 3 * STREAM_SEGMENT, b' ');
+        for bad in [control, syntax, utf8, cut, missing] {
             let want = lcsession_core::parse(&bad).unwrap_err();
             for (step, inline) in [(bad.len(), false), (5_000, true)] {
                 let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
@@ -573,11 +594,38 @@ mod tests {
                     }) => {
                         assert_eq!(error, want);
                         assert_eq!(line_column, want.line_column(&bad), "{want}");
-                        assert_eq!(head, bad[..ERROR_BODY_CAPACITY.min(bad.len())]);
+                        assert_eq!(head, bad[..(ERROR_BODY_CAPACITY + 4).min(bad.len())]);
                     }
                     other => panic!("{want}: {other:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)] // Many segments: minutes under Miri.
+    fn many_long_events_reuse_the_segments() {
+        // Each long event takes the decoder from a segment to a gathered buffer and back:
+        // every segment must go back to the pool, or the receiving thread, once it has
+        // allocated all it may, waits for one forever.
+        let mut sizes = Vec::new();
+        for _ in 0..10 {
+            sizes.push(STREAM_SEGMENT + 10_000);
+            sizes.extend([500; 700]);
+        }
+        let doc = session(&sizes, false);
+        let want: Session<'_> = Session::parse(&doc).unwrap();
+        for inline in [false, true] {
+            let (tx, rx) = mpsc::channel();
+            let doc = doc.clone();
+            thread::spawn(move || {
+                let (got, visited) = stream(&doc, 50_000, inline, u64::MAX);
+                let _ = tx.send(got.map(|s| (s.event_count, s.segments, visited.len())));
+            });
+            let got = rx.recv_timeout(std::time::Duration::from_secs(60));
+            let (count, segments, visited) = got.expect("finished").unwrap();
+            assert_eq!((count, visited), (want.event_count(), want.event_count()));
+            assert!(segments <= STREAM_SEGMENTS_AHEAD + 2, "{segments} segments");
         }
     }
 

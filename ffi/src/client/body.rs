@@ -102,22 +102,12 @@ impl SessionBody {
     /// The error for a body the decoder rejected (the request's API key replaced by
     /// `<REDACTED>` wherever the body echoes it).
     pub fn invalid(&self, error: lcsession_core::Error) -> ClientError {
-        let (line, column) = line_column(self.bytes.as_slice(), error.offset());
-        // A value over a header capacity is the reader's limit, not a fault of the session.
-        let what = match error.kind() {
-            ErrorKind::Capacity { .. } => "the session does not fit the header capacities",
-            _ => "the response is not a valid session",
-        };
-        ClientError::new(
-            ClientErrorKind::InvalidBody,
-            format!("{what}: {error} (line {line}, column {column})"),
-        )
-        .with_url(&self.url)
-        .with_status(self.status)
-        .with_request_id(self.request_id.clone())
-        .with_body(self.bytes.as_slice(), false)
-        .with_decode(error, (line, column))
-        .redact_key(&self.key)
+        let at = line_column(self.bytes.as_slice(), error.offset());
+        invalid_body(error, at, self.bytes.as_slice())
+            .with_url(&self.url)
+            .with_status(self.status)
+            .with_request_id(self.request_id.clone())
+            .redact_key(&self.key)
     }
 
     /// Writes the raw body to `writer` (then flushes it).
@@ -178,4 +168,25 @@ impl SessionBody {
         };
         save::write_dump(path, bytes).map_err(|(target, e)| error(&target, e))
     }
+}
+
+/// The [`ClientErrorKind::InvalidBody`] error for the decoder's `error`, at `line_column`
+/// of a body that begins with `head` (the whole body, or at least its first
+/// `ERROR_BODY_CAPACITY` + 4 bytes).
+pub(crate) fn invalid_body(
+    error: lcsession_core::Error,
+    (line, column): (usize, usize),
+    head: &[u8],
+) -> ClientError {
+    // A value over a header capacity is the reader's limit, not a fault of the session.
+    let what = match error.kind() {
+        ErrorKind::Capacity { .. } => "the session does not fit the header capacities",
+        _ => "the response is not a valid session",
+    };
+    ClientError::new(
+        ClientErrorKind::InvalidBody,
+        format!("{what}: {error} (line {line}, column {column})"),
+    )
+    .with_body(head, false)
+    .with_decode(error, (line, column))
 }

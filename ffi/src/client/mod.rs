@@ -639,22 +639,10 @@ impl Client {
             stream::StreamError::TooLarge => response.too_large(),
             stream::StreamError::Invalid {
                 error,
-                line_column: (line, column),
+                line_column,
                 head,
             } => {
-                let what = match error.kind() {
-                    lcsession_core::ErrorKind::Capacity { .. } => {
-                        "the session does not fit the header capacities"
-                    }
-                    _ => "the response is not a valid session",
-                };
-                let error = ClientError::new(
-                    ClientErrorKind::InvalidBody,
-                    format!("{what}: {error} (line {line}, column {column})"),
-                )
-                .with_body(&head, false)
-                .with_decode(error, (line, column));
-                Failure::fatal(response.with_context(error))
+                Failure::fatal(response.with_context(body::invalid_body(error, line_column, &head)))
             }
         }
     }
@@ -1107,7 +1095,7 @@ impl StreamedSession {
     /// [`STREAM_HEADROOM`] + [`STREAM_SEGMENT`], at most [`STREAM_SEGMENTS_AHEAD`] + 2), plus
     /// the buffer that gathered the longest event when one was longer than the headroom.
     pub fn buffer_peak(&self) -> usize {
-        self.streamed.buffer_peak
+        self.streamed.segments * (STREAM_HEADROOM + STREAM_SEGMENT) + self.streamed.gathered_peak
     }
 
     /// The HTTP status of the response.

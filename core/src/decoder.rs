@@ -10,8 +10,12 @@
 //! bytes) and scanned. A member or event that the end of the input cuts fails; it is retried
 //! from its start on a later call, but only once the bytes after the resume point have
 //! doubled, so an item is scanned at most about twice over however it is cut. A failure is
-//! final only when the input is complete, so the errors (kind and offset) are exactly those
-//! of [`Session::parse_visiting`] on the whole input.
+//! final as soon as the bytes still to come cannot change it: at once for a bad byte (a
+//! control character in a string, a stray comma, invalid UTF-8), once the input is complete
+//! for a failure that ran out of bytes or that a number cut by the end could change (see
+//! `is_certain`). So the errors (kind and offset) are exactly those of
+//! [`Session::parse_visiting`] on the whole input, and the bytes after an error are not
+//! waited for.
 
 use crate::error::{Error, ErrorKind, Failed};
 use crate::event::{decode_event, Event};
@@ -135,9 +139,11 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
     /// extended (anything else gives unspecified, but memory-safe and panic-free, results).
     /// `complete` says no more bytes will come. Returns `Ok(None)` while the session is not
     /// yet complete, `Ok(Some(session))` once (on the call with `complete` set), and `Err`
-    /// as soon as an error is certain — which is not before the input is complete, except
-    /// for invalid UTF-8, found as it arrives. After `Some` or `Err`, further calls return
-    /// that error again or, after success, `Ok(None)`.
+    /// as soon as an error is certain: when the bytes that arrived already make it the
+    /// error of the whole input (a bad byte, invalid UTF-8, a missing field at its object's
+    /// `}`), else once the input is complete (the input ends too early; a number the end cuts
+    /// is out of range, or not of the field's type). After `Some` or `Err`, further calls
+    /// return that error again or, after success, `Ok(None)`.
     pub fn feed<'a>(
         &mut self,
         input: &'a [u8],
@@ -179,7 +185,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
     /// [`feed`](Self::feed) for a call before the input is complete, which never returns
     /// the session: it needs no room for one in the caller's stack frame (with large
     /// capacities, `feed`'s result is tens of KiB even when it is `Ok(None)`). Errors as
-    /// `feed`'s (before the input is complete, only invalid UTF-8 is certain).
+    /// `feed`'s, as soon as they are certain.
     ///
     /// ```
     /// # fn main() -> Result<(), lcsession_core::Error> {
@@ -252,8 +258,9 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
     /// validated and skipped. An error can point at the byte just before `consumed()` (a
     /// missing field, at the session's `}`): keep that byte to tell its line and column.
     /// What the decoder holds on to is an item not yet whole (an event, a member, a run of
-    /// whitespace), and after an error all that follows it: an error is certain only once
-    /// the input is complete (except invalid UTF-8).
+    /// whitespace). An error is returned as soon as it is certain (see [`feed`](Self::feed)),
+    /// so what follows a bad byte need not be held; only a failure that could be the end of
+    /// the window (ran out of bytes, a cut number) waits for more.
     ///
     /// ```
     /// # fn main() -> Result<(), lcsession_core::Error> {
@@ -376,9 +383,13 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         let result = self.run(&mut sc, complete, visit);
         let outcome = match (result, bad) {
             (Err(Failed), None) if !complete => {
-                let pending = len.saturating_sub(self.resume);
-                self.wait_until = len.saturating_add(pending.max(1));
-                return Ok(None);
+                let error = sc.take_error();
+                if !is_certain(&error, window, sc.base()) {
+                    let pending = len.saturating_sub(self.resume);
+                    self.wait_until = len.saturating_add(pending.max(1));
+                    return Ok(None);
+                }
+                error
             }
             (Err(Failed), None) => sc.take_error(),
             (result, Some(bad)) => {
@@ -468,7 +479,7 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
                     }
                     // A value that ends the input may not be whole (a number can go on).
                     if !complete && sc.offset() >= sc.base() + sc.text().len() {
-                        return Err(Failed);
+                        return Err(sc.error(ErrorKind::UnexpectedEnd));
                     }
                     // The member is whole: commit it.
                     self.phase = phase;
@@ -494,11 +505,11 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
                     }
                 }
                 Phase::Closed(end) => {
-                    if !complete {
-                        return Err(Failed);
-                    }
                     if !sc.at_end() {
                         return Err(sc.error(ErrorKind::TrailingBytes));
+                    }
+                    if !complete {
+                        return Err(sc.error(ErrorKind::UnexpectedEnd));
                     }
                     if let Some(missing) = missing_required(self.seen) {
                         return Err(sc.fail(missing, end.saturating_sub(1)));
@@ -577,6 +588,28 @@ impl<'a> Window<'a> {
             }
         }
     }
+}
+
+/// Whether `error`, found in `window` (the input from absolute offset `base` to the end of
+/// what has arrived), is the error of the whole input however it goes on.
+///
+/// The bytes before the error's offset are there, and the scanner decides from them and the
+/// byte at the offset, except in two cases, which depend on what comes next:
+/// - running out of bytes (`UnexpectedEnd`);
+/// - a number, which the end of the window may cut: `99999999999999999999` is out of range
+///   for a count, but `99999999999999999999.5` is not an integer at all. An error at a byte
+///   that could belong to a number is certain once a byte that could not follows it.
+fn is_certain(error: &Error, window: &str, base: usize) -> bool {
+    if error.kind() == ErrorKind::UnexpectedEnd {
+        return false;
+    }
+    let rest = error
+        .offset()
+        .checked_sub(base)
+        .and_then(|at| window.as_bytes().get(at..))
+        .unwrap_or_default();
+    rest.iter()
+        .any(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
 }
 
 /// Checks UTF-8 as bytes arrive: `input` is everything received so far, of which the first

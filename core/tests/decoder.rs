@@ -1,7 +1,8 @@
 //! The incremental decoder ([`SessionDecoder`]) against the one-shot parse: fed the input in
 //! pieces (cut anywhere, byte by byte included), it must give the same session, visit the
-//! same events once each in order, and fail with the same error at the same offset; an
-//! error is certain only once the input is complete, except invalid UTF-8. The same holds for
+//! same events once each in order, and fail with the same error at the same offset, reported
+//! as soon as the bytes received make it certain (a bad byte at once; running out of bytes,
+//! or a number the end cuts, only at the end). The same holds for
 //! `feed_str`, fed by a caller checking UTF-8 with `utf8_prefix`, for `feed_into` and
 //! `feed_str_into`, which write the session into the caller's, and for `feed_part` and
 //! `feed_str_part`, which never return one; and for `feed_window`, given only the bytes
@@ -141,11 +142,10 @@ fn incremental(input: &[u8], cuts: &[usize], via: Via) -> Outcome {
             Ok(None) => {}
             Ok(Some(_)) => panic!("a session before the input was complete"),
             Err(e) => {
-                // An error is certain early only once invalid UTF-8 has arrived (the error
-                // is then the first problem before it), and it is final.
-                let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
-                assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
-                assert!(e.offset() <= cut);
+                // An early error is certain (`check` compares it with the one-shot parse's)
+                // and final; running out of bytes is never certain before the end.
+                assert_ne!(e.kind(), ErrorKind::UnexpectedEnd, "early {e}");
+                assert!(e.offset() < cut, "early {e} at the end of {cut} bytes");
                 let again = feed(d, &mut checked, via, input, true, |_| panic!("visited"));
                 assert_eq!(again.err(), Some(e));
                 return Outcome {
@@ -190,8 +190,8 @@ fn windowed(input: &[u8], cuts: &[usize]) -> Outcome {
             Ok(false) => {}
             Ok(true) => panic!("a session before the input was complete"),
             Err(e) => {
-                let bad = std::str::from_utf8(&input[..cut]).map_err(|e| e.error_len().is_some());
-                assert_eq!(bad, Err(true), "early error {e} before any invalid UTF-8");
+                assert_ne!(e.kind(), ErrorKind::UnexpectedEnd, "early {e}");
+                assert!(e.offset() < cut, "early {e} at the end of {cut} bytes");
                 let rest = input[base..].to_vec();
                 let again = decoder.feed_window(&rest, base, true, |_| panic!("visited"));
                 assert_eq!(again.err(), Some(e));
@@ -403,20 +403,95 @@ fn invalid_utf8_is_reported_as_soon_as_it_arrives() {
     assert_eq!(one_shot(&input).result, Err(err));
 }
 
-#[test]
-fn other_errors_wait_for_the_end_of_the_input() {
-    // A syntax error in the first event: the rest could not repair it, but an error is only
-    // reported once the input is complete (like the one-shot parse, which sees it all).
-    let input = doc(&[r#"{"type":"text","content":"a",}"#, r#"{"type":"text"}"#]);
-    let input = input.as_bytes();
+/// Feeds `input` in pieces of `piece` bytes (not complete); the first error and the length
+/// fed when it came, or `None`.
+fn first_early_error(input: &[u8], piece: usize) -> Option<(Error, usize)> {
     let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
-    assert!(decoder
-        .feed(&input[..input.len() - 3], false, |_| {})
-        .unwrap()
-        .is_none());
-    let err = decoder.feed(input, true, |_| {}).unwrap_err();
+    (1..input.len()).step_by(piece).find_map(|end| {
+        decoder
+            .feed_part(&input[..end], |_| {})
+            .err()
+            .map(|e| (e, end))
+    })
+}
+
+#[test]
+fn a_certain_error_is_reported_before_the_rest_arrives() {
+    // A syntax error in the first event, then a megabyte the decoder need not wait for (nor
+    // hold, through `feed_window`): its error is that of the one-shot parse.
+    let big = "x".repeat(1 << 20);
+    let input = doc(&[
+        r#"{"type":"text","content":"a",}"#,
+        &format!(r#"{{"type":"text","content":"{big}"}}"#),
+    ]);
+    let input = input.as_bytes();
+    let at = input.windows(2).position(|w| w == b",}").unwrap() + 1;
+    let (err, fed) = first_early_error(input, 64).expect("reported early");
     assert_eq!(Err(err), one_shot(input).result);
-    assert!(matches!(err.kind(), ErrorKind::UnexpectedByte { .. }));
+    assert_eq!(err.offset(), at);
+    assert!(fed < 2 * at + 64, "reported after {fed} bytes");
+    // Each kind of bad byte, in a string, an event, a value, after the session.
+    for (bad, kind) in [
+        (
+            r#"{"type":"text","content":"a\qb"}"#,
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            r#"{"type":"text","content":"\ud800x"}"#,
+            ErrorKind::LoneSurrogate,
+        ),
+        (
+            r#"{"type":"text","content":"a	b"}"#,
+            ErrorKind::ControlCharacter,
+        ),
+        (
+            r#"{"type":"tool_call","call_id":"c","name":"n","arguments":{"a":[1,]}}"#,
+            ErrorKind::UnexpectedByte {
+                found: b']',
+                expected: "a JSON value",
+            },
+        ),
+    ] {
+        let input = doc(&[bad, &format!(r#"{{"type":"text","content":"{big}"}}"#)]);
+        let input = input.as_bytes();
+        let (err, fed) = first_early_error(input, 4096).expect(bad);
+        assert_eq!(Err(err), one_shot(input).result, "{bad}");
+        assert_eq!(err.kind(), kind, "{bad}");
+        assert!(fed < 16 * 1024, "{bad}: reported after {fed} bytes");
+    }
+    let input = format!(r#"{{"session_id":"s","last_updated_at":"t","events":[]}} x{big}"#);
+    let (err, _) = first_early_error(input.as_bytes(), 4096).expect("trailing bytes");
+    assert_eq!(Err(err), one_shot(input.as_bytes()).result);
+    assert_eq!(err.kind(), ErrorKind::TrailingBytes);
+}
+
+#[test]
+fn a_number_cut_by_the_end_is_not_yet_an_error() {
+    // Out of range as far as it goes, but what it is depends on what follows: more digits,
+    // a fraction (then it is no integer at all), or its end.
+    let head = r#"{"session_id":"s","last_updated_at":"t","job_metadata":{"turns":"#;
+    let digits = "99999999999999999999";
+    for (rest, want) in [
+        ("}}", "out of range"),
+        (".5}}", "integer"),
+        ("9e-30}}", "integer"),
+    ] {
+        let input = format!("{head}{digits}{rest}");
+        let input = input.as_bytes();
+        let cut = head.len() + digits.len();
+        let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+        assert_eq!(decoder.feed_part(&input[..cut], |_| {}), Ok(()), "{rest}");
+        let err = decoder.feed(input, true, |_| {}).unwrap_err();
+        assert_eq!(Err(err), one_shot(input).result, "{rest}");
+        assert!(err.to_string().contains(want), "{rest}: {err}");
+    }
+    // A byte that cannot continue the number makes it certain.
+    let input = format!("{head}{digits}}}}}");
+    let mut decoder: SessionDecoder = SessionDecoder::new(ParseOptions::default());
+    let err = decoder
+        .feed_part(&input.as_bytes()[..head.len() + digits.len() + 1], |_| {})
+        .unwrap_err();
+    assert_eq!(Err(err), one_shot(input.as_bytes()).result);
 }
 
 #[test]

@@ -162,3 +162,45 @@ fn a_body_over_the_limit_is_too_large() {
         }
     }
 }
+
+#[test]
+fn a_certain_error_is_returned_without_waiting_for_the_rest() {
+    // A bad escape in event 500, then, past the first segment, a pause longer than the
+    // client's timeout: the error is the decoder's, from the bytes before the pause. Had the
+    // decoder waited for the rest of the body (as it did while an error was certain only at
+    // the end), the read would time out. (The read already waiting when the error is found
+    // still ends with the timeout before the call returns: the reader is the caller's.)
+    let mut doc = big_session(3000, "\n", (0, 1000));
+    let at = doc
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| w == b"caf\\u")
+        .nth(500)
+        .map(|(i, _)| i + 3)
+        .unwrap();
+    doc[at + 1] = b'q';
+    let parsed: Result<Session<'_>, _> = Session::parse(&doc);
+    let want = parsed.map(drop).unwrap_err();
+    assert_eq!(want.offset(), at);
+    let doc = Arc::new(doc);
+    let server = Server::script(vec![Reply::shared(200, doc.clone()).mode(BodyMode::Stall(
+        STREAM_SEGMENT + 1000,
+        Duration::from_secs(30),
+    ))]);
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .env(|_| None)
+        .max_retries(0)
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let mut visited = Vec::new();
+    let e = streaming(&client, &mut visited).unwrap_err();
+    assert_eq!(e.kind(), ClientErrorKind::InvalidBody, "{e}");
+    assert!(
+        e.message().contains(&format!("at byte {at}")),
+        "{e}: the error of parse, {want}"
+    );
+    assert_eq!(visited.len(), want.event().unwrap(), "the events before it");
+}

@@ -561,10 +561,10 @@ impl Client {
     /// takes at most 1.9 MiB however large it is, plus a buffer for what the decoder cannot
     /// finish yet when that outgrows [`STREAM_HEADROOM`]: an event longer than that, a long
     /// run of whitespace, or an unknown top-level member ([`StreamedSession::buffer_peak`]
-    /// says how much it took). A body is known to be invalid only once all of it is in
-    /// (except invalid UTF-8, found as it arrives), so the bytes after its first error are
-    /// held, up to the size limit ([`ClientBuilder::max_body_bytes`]): lower it to bound
-    /// that too.
+    /// says how much it took; the size limit, [`ClientBuilder::max_body_bytes`], bounds it).
+    /// An invalid body fails as soon as the bytes received make the error certain (a bad
+    /// byte at once; a body that ends too early at its end), and the rest is not read: the
+    /// connection is closed, after the read already waiting (if any) ends.
     ///
     /// The result is the header, the event count and the body's size. The events and the
     /// decode errors are those of `parse_visiting` on the whole body (an invalid body's error

@@ -2,7 +2,7 @@
 //! segments, each decoded as it comes (`SessionDecoder::feed_window`) and recycled once
 //! decoded, so the memory held is a few segments, not the body (plus what the decoder
 //! cannot finish yet when that outgrows the headroom: a long event, a long run of
-//! whitespace, or everything after an error, which is certain only at the end).
+//! whitespace). An error stops it as soon as the decoder finds it certain.
 //!
 //! A segment is read whole ([`STREAM_SEGMENT`] bytes, or to the end of the body) into a buffer
 //! with [`STREAM_HEADROOM`] free bytes before it. The bytes the decoder could not finish with (the

@@ -290,16 +290,20 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
         complete: bool,
         mut visit: impl FnMut(&Event<'a>),
     ) -> Result<bool, Error> {
-        let end = base.saturating_add(window.len());
-        if !self.ready(end, complete) {
+        if matches!(self.phase, Phase::Done(_)) {
             return self.finished::<()>().map(|_| false);
         }
+        // Checked first: a call that waits for more bytes still tells a window gone too far.
         let Some(from) = self.resume.checked_sub(base) else {
             let error = Error::new(ErrorKind::UnexpectedEnd, self.resume);
             self.phase = Phase::Done(Some(error));
             return Err(error);
         };
+        if !self.ready(base.saturating_add(window.len()), complete) {
+            return Ok(false);
+        }
         let text = Window::new(window, base, from, complete);
+        let end = base.saturating_add(window.len());
         let close = self.advance(text.text, text.bad, end, complete, &mut visit)?;
         if close.is_none() {
             return Ok(false);

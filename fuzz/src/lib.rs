@@ -177,7 +177,10 @@ pub fn check_incremental<'a>(
             if std::str::from_utf8(data).is_ok() {
                 assert_eq!(visited, all, "the incremental decoder visits other events");
             } else {
-                assert!(all.is_empty(), "parse_visiting visited before invalid UTF-8");
+                assert!(
+                    all.is_empty(),
+                    "parse_visiting visited before invalid UTF-8"
+                );
             }
         }
         (got, _) => panic!("incremental: {got:?}, one pass: {one_pass:?}"),
@@ -231,7 +234,10 @@ fn check_windowed<'a>(
             if std::str::from_utf8(data).is_ok() {
                 assert_eq!(visited, all, "feed_window visits other events");
             } else {
-                assert!(all.is_empty(), "parse_visiting visited before invalid UTF-8");
+                assert!(
+                    all.is_empty(),
+                    "parse_visiting visited before invalid UTF-8"
+                );
             }
         }
         (got, _) => panic!("feed_window: {got:?}, one pass: {one_pass:?}"),

@@ -299,11 +299,11 @@ impl<const ID: usize, const TEXT: usize, const LIST: usize> SessionDecoder<ID, T
             self.phase = Phase::Done(Some(error));
             return Err(error);
         };
-        if !self.ready(base.saturating_add(window.len()), complete) {
+        let end = base.saturating_add(window.len());
+        if !self.ready(end, complete) {
             return Ok(false);
         }
         let text = Window::new(window, base, from, complete);
-        let end = base.saturating_add(window.len());
         let close = self.advance(text.text, text.bad, end, complete, &mut visit)?;
         if close.is_none() {
             return Ok(false);

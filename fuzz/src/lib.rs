@@ -172,18 +172,28 @@ pub fn check_incremental<'a>(
         }
         (Some(Err(got)), Err(want)) => {
             assert_eq!(&got, want, "the incremental decoder gives another error");
-            // The one-pass parse checks UTF-8 first: with a bad byte anywhere it visits
-            // nothing, where the decoder visits what came before it.
-            if std::str::from_utf8(data).is_ok() {
-                assert_eq!(visited, all, "the incremental decoder visits other events");
-            } else {
-                assert!(
-                    all.is_empty(),
-                    "parse_visiting visited before invalid UTF-8"
-                );
-            }
+            check_visited_before_error(data, &visited, all, "the incremental decoder");
         }
         (got, _) => panic!("incremental: {got:?}, one pass: {one_pass:?}"),
+    }
+}
+
+/// After the same error as the one-pass parse, `who` visited the events that parse visited
+/// before it (`all`). The one-pass parse checks UTF-8 first: with a bad byte anywhere it
+/// visits nothing, where a decoder visits what came before it.
+fn check_visited_before_error<T: PartialEq + std::fmt::Debug>(
+    data: &[u8],
+    visited: &[T],
+    all: &[T],
+    who: &str,
+) {
+    if std::str::from_utf8(data).is_ok() {
+        assert_eq!(visited, all, "{who} visits other events");
+    } else {
+        assert!(
+            all.is_empty(),
+            "parse_visiting visited before invalid UTF-8"
+        );
     }
 }
 
@@ -231,14 +241,7 @@ fn check_windowed<'a>(
         }
         (Some(Err(got)), Err(want)) => {
             assert_eq!(&got, want, "feed_window gives another error");
-            if std::str::from_utf8(data).is_ok() {
-                assert_eq!(visited, all, "feed_window visits other events");
-            } else {
-                assert!(
-                    all.is_empty(),
-                    "parse_visiting visited before invalid UTF-8"
-                );
-            }
+            check_visited_before_error(data, &visited, &all, "feed_window");
         }
         (got, _) => panic!("feed_window: {got:?}, one pass: {one_pass:?}"),
     }
